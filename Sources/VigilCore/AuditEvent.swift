@@ -1,0 +1,204 @@
+import Foundation
+
+/// One entry of the append-only audit trail: who did what to which record, when, from where, and
+/// how it ended.
+///
+/// The store assigns each event a gap-free ``sequence`` number in the order events were appended;
+/// the tamper-evident ledger builds its Merkle tree over that order.
+public struct AuditEvent: IdentifiedEntity, Codable, Sendable, Equatable {
+    public static let identifierPrefix = "aud"
+
+    /// Position in the trail, from 1, assigned by the store.
+    public let sequence: Int64
+    /// Unique identifier.
+    public let id: AuditEventID
+    /// When it happened.
+    public let occurredAt: Date
+    /// Who acted.
+    public let actor: AuditActor
+    /// What was done, such as `person.create`.
+    public let action: AuditAction
+    /// The record acted on, if any.
+    public let target: AuditTarget?
+    /// Whether it succeeded.
+    public let outcome: AuditOutcome
+    /// Why it failed, or a short note; never a secret or PHI.
+    public let reason: String?
+    /// The network address the request came from.
+    public let sourceAddress: String?
+    /// The request's ID, also in the logs and the `X-Request-ID` response header.
+    public let requestID: String?
+
+    /// Gives a draft its place in the trail.
+    /// - Parameters:
+    ///   - draft: The event as recorded by the caller.
+    ///   - sequence: The position the store assigned.
+    public init(_ draft: AuditEventDraft, sequence: Int64) {
+        self.sequence = sequence
+        self.id = draft.id
+        self.occurredAt = draft.occurredAt
+        self.actor = draft.actor
+        self.action = draft.action
+        self.target = draft.target
+        self.outcome = draft.outcome
+        self.reason = draft.reason
+        self.sourceAddress = draft.sourceAddress
+        self.requestID = draft.requestID
+    }
+
+    /// The event without its sequence number.
+    public var draft: AuditEventDraft {
+        AuditEventDraft(
+            id: id, occurredAt: occurredAt, actor: actor, action: action, target: target, outcome: outcome,
+            reason: reason, sourceAddress: sourceAddress, requestID: requestID)
+    }
+}
+
+/// The identifier of an ``AuditEvent``.
+public typealias AuditEventID = Identifier<AuditEvent>
+
+/// An audit event before the store has given it a sequence number.
+public struct AuditEventDraft: Sendable, Equatable {
+    public var id: AuditEventID
+    public var occurredAt: Date
+    public var actor: AuditActor
+    public var action: AuditAction
+    public var target: AuditTarget?
+    public var outcome: AuditOutcome
+    public var reason: String?
+    public var sourceAddress: String?
+    public var requestID: String?
+
+    /// Records an event.
+    /// - Parameters:
+    ///   - id: The event's identifier; a fresh one by default.
+    ///   - occurredAt: When it happened.
+    ///   - actor: Who acted.
+    ///   - action: What was done.
+    ///   - target: The record acted on.
+    ///   - outcome: Success or failure.
+    ///   - reason: Why it failed, or a short note.
+    ///   - sourceAddress: The caller's network address.
+    ///   - requestID: The request's ID.
+    public init(
+        id: AuditEventID? = nil, occurredAt: Date, actor: AuditActor, action: AuditAction, target: AuditTarget?,
+        outcome: AuditOutcome, reason: String? = nil, sourceAddress: String? = nil, requestID: String? = nil
+    ) {
+        self.id = id ?? .generate(at: occurredAt)
+        self.occurredAt = occurredAt
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.outcome = outcome
+        self.reason = reason
+        self.sourceAddress = sourceAddress
+        self.requestID = requestID
+    }
+}
+
+/// Who performed an audited action.
+public struct AuditActor: Codable, Sendable, Equatable {
+    /// The kind of actor.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// A person, through an API token.
+        case person
+        /// A device, through its own credential.
+        case device
+        /// Vigil itself (start-up, background work) or an operator at the command line.
+        case system
+        /// A caller that could not be authenticated.
+        case anonymous
+    }
+
+    /// The kind of actor.
+    public let kind: Kind
+    /// The person's or device's ID; `nil` for anonymous callers, a name for system actors.
+    public let id: String?
+    /// The API token the person acted through, if any.
+    public let tokenID: String?
+
+    /// Names an actor.
+    public init(kind: Kind, id: String?, tokenID: String? = nil) {
+        self.kind = kind
+        self.id = id
+        self.tokenID = tokenID
+    }
+
+    /// An unauthenticated caller.
+    public static let anonymous = AuditActor(kind: .anonymous, id: nil)
+
+    /// Vigil acting on its own behalf, such as `cli` or `startup`.
+    public static func system(_ name: String) -> AuditActor { AuditActor(kind: .system, id: name) }
+
+    /// A person acting through a token.
+    public static func person(_ identity: Identity) -> AuditActor {
+        AuditActor(kind: .person, id: identity.person.id.rawValue, tokenID: identity.token.id.rawValue)
+    }
+}
+
+/// The record an audited action touched.
+public struct AuditTarget: Codable, Sendable, Equatable {
+    /// The kind of record, such as `person` or `route`.
+    public let type: String
+    /// Its identifier, or for a route its method and pattern.
+    public let id: String
+
+    /// Names a target.
+    public init(type: String, id: String) {
+        self.type = type
+        self.id = id
+    }
+}
+
+/// What an audited action did. New modules add their own actions as static constants.
+public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable, ExpressibleByStringLiteral {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+
+    /// A request presented no valid credential.
+    public static let authenticationFailed: AuditAction = "auth.failed"
+    /// An authenticated caller asked for something their roles do not allow.
+    public static let authorizationDenied: AuditAction = "authz.denied"
+    /// The first administrator was created.
+    public static let administratorBootstrapped: AuditAction = "admin.bootstrap"
+    /// The demo hospital was loaded.
+    public static let demoLoaded: AuditAction = "demo.load"
+    public static let personCreated: AuditAction = "person.create"
+    public static let personUpdated: AuditAction = "person.update"
+    public static let facilityCreated: AuditAction = "facility.create"
+    public static let facilityUpdated: AuditAction = "facility.update"
+    public static let tokenCreated: AuditAction = "token.create"
+    public static let tokenRevoked: AuditAction = "token.revoke"
+}
+
+/// How an audited action ended.
+public enum AuditOutcome: String, Codable, Sendable, CaseIterable {
+    case success
+    case failure
+}
+
+/// The criteria of an audit trail search; `nil` means any.
+public struct AuditEventFilter: Sendable, Equatable {
+    public var actorID: String?
+    public var targetType: String?
+    public var targetID: String?
+    public var action: AuditAction?
+    /// Events at or after this instant.
+    public var from: Date?
+    /// Events before this instant.
+    public var until: Date?
+
+    /// Makes a filter.
+    public init(
+        actorID: String? = nil, targetType: String? = nil, targetID: String? = nil, action: AuditAction? = nil,
+        from: Date? = nil, until: Date? = nil
+    ) {
+        self.actorID = actorID
+        self.targetType = targetType
+        self.targetID = targetID
+        self.action = action
+        self.from = from
+        self.until = until
+    }
+}

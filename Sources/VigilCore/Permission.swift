@@ -1,0 +1,43 @@
+/// Something a caller may be allowed to do through the API; each route requires one.
+///
+/// This is the whole authorization matrix in one place. Auditors hold only read permissions:
+/// they read and never write.
+public enum Permission: String, CaseIterable, Sendable {
+    /// See one's own identity (`GET /api/v1/me`).
+    case readSelf = "self.read"
+    /// List and read people.
+    case readPeople = "people.read"
+    /// Create and change people.
+    case writePeople = "people.write"
+    /// List and read facilities.
+    case readFacilities = "facilities.read"
+    /// Create and change facilities.
+    case writeFacilities = "facilities.write"
+    /// Create, list and revoke one's own API tokens.
+    case manageOwnTokens = "tokens.own"
+    /// List and read every person's token records (never their secrets).
+    case readAllTokens = "tokens.read"
+    /// Create tokens for other people and revoke anyone's.
+    case manageAllTokens = "tokens.write"
+    /// Search the audit trail.
+    case readAuditEvents = "audit.read"
+
+    /// The roles that hold this permission.
+    public var grantedRoles: Set<Role> {
+        switch self {
+        case .readSelf: Set(Role.allCases)
+        case .readPeople: [.admin, .securityOfficer, .auditor, .nurseManager]
+        case .writePeople, .writeFacilities, .manageAllTokens: [.admin]
+        case .readFacilities: [.admin, .securityOfficer, .auditor, .nurseManager, .clinician]
+        case .manageOwnTokens: [.admin, .securityOfficer, .nurseManager, .clinician, .patient]
+        case .readAllTokens, .readAuditEvents: [.admin, .securityOfficer, .auditor]
+        }
+    }
+
+    /// Whether a caller holding `roles` has this permission.
+    /// - Parameter roles: The caller's effective roles.
+    /// - Returns: `true` when any of the roles is granted this permission.
+    public func isGranted(to roles: Set<Role>) -> Bool {
+        !grantedRoles.isDisjoint(with: roles)
+    }
+}

@@ -1,0 +1,55 @@
+import Hummingbird
+import VigilCore
+import VigilStore
+
+/// One route of `/api/v1`: its method, path, the permission it requires, and its handler.
+///
+/// Controllers list their endpoints; ``register(_:on:store:)`` adds them behind one authorization
+/// check, so that no handler can forget it. The permission is also what the authorization matrix
+/// test and the OpenAPI check read.
+struct APIEndpoint: Sendable {
+    typealias Handler = @Sendable (Request, VigilRequestContext) async throws -> Response
+
+    let method: HTTPRequest.Method
+    /// The path below `/api/v1`, with `{name}` captures, such as `/people/{id}`.
+    let path: String
+    let permission: Permission
+    let handler: Handler
+
+    init(_ method: HTTPRequest.Method, _ path: String, _ permission: Permission, handler: @escaping Handler) {
+        self.method = method
+        self.path = path
+        self.permission = permission
+        self.handler = handler
+    }
+
+    /// The prefix of every API path.
+    static let prefix = "/api/v1"
+
+    /// Adds `endpoints` to `group`, each behind its permission check.
+    static func register(
+        _ endpoints: [APIEndpoint], on group: RouterGroup<VigilRequestContext>, store: any VigilStore
+    ) {
+        for endpoint in endpoints {
+            group.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
+                let identity = try context.requireIdentity()
+                guard identity.has(endpoint.permission) else {
+                    try await deny(
+                        "This requires the \(endpoint.permission.rawValue) permission, which your roles do not grant.",
+                        request: request, context: context, store: store)
+                }
+                return try await endpoint.handler(request, context)
+            }
+        }
+    }
+
+    /// Records an authorization denial in the audit trail and throws 403.
+    static func deny(
+        _ detail: String, request: Request, context: VigilRequestContext, store: any VigilStore
+    ) async throws -> Never {
+        try await store.appendAuditEvent(
+            context.auditEvent(
+                .authorizationDenied, target: routeTarget(request, context), outcome: .failure, reason: detail))
+        throw Problem.forbidden(detail)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import VigilCore
+
+/// The query parameters of a request, read with the checks every list route shares.
+struct QueryParameters {
+    let values: [String: String]
+
+    /// Reads the query.
+    /// - Throws: ``Problem`` 400 when a parameter is repeated or longer than 200 characters.
+    init(_ request: Request) throws {
+        var values: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters {
+            let name = String(name)
+            guard values[name] == nil else { throw Problem.invalidQuery(name, "must be given once") }
+            guard value.count <= 200 else { throw Problem.invalidQuery(name, "must be at most 200 characters") }
+            values[name] = String(value)
+        }
+        self.values = values
+    }
+
+    /// Refuses parameters the route does not know.
+    func allowOnly(_ names: Set<String>) throws {
+        if let unknown = values.keys.sorted().first(where: { !names.contains($0) }) {
+            throw Problem.invalidQuery(unknown, "is not a parameter of this route")
+        }
+    }
+
+    /// The page asked for with `limit` and `cursor`, refusing any parameter but those and `others`.
+    func page(alsoAllowing others: Set<String> = []) throws -> PageRequest {
+        try allowOnly(others.union(["limit", "cursor"]))
+        var limit = PageRequest.defaultLimit
+        if let text = values["limit"] {
+            guard let value = Int(text) else { throw Problem.invalidQuery("limit", "must be an integer") }
+            limit = value
+        }
+        do {
+            return try PageRequest(limit: limit, after: try values["cursor"].map(Cursor.decode))
+        } catch let error as ValidationError {
+            throw Problem.invalidQuery(error.field, error.message)
+        }
+    }
+
+    /// An RFC 3339 time parameter.
+    func time(_ name: String) throws -> Date? {
+        guard let text = values[name] else { return nil }
+        guard let date = RFC3339.parse(text) else {
+            throw Problem.invalidQuery(name, "must be an RFC 3339 time such as 2026-11-29T06:30:00Z")
+        }
+        return date
+    }
+
+    subscript(name: String) -> String? { values[name] }
+}

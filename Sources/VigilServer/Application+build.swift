@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import VigilCore
+import VigilStore
+
+/// Builds the Vigil application: the one composition root that `vigil serve` and the tests share.
+/// - Parameters:
+///   - configuration: Where to listen, how large a body may be, what to do at start-up.
+///   - store: The store; the application runs it as a service and migrates it before serving.
+///   - registry: Where metrics are kept and rendered from.
+///   - logger: The server's logger.
+///   - onServerRunning: Called once the server listens, with its port (0 ports resolve here).
+/// - Returns: The application, ready to `runService()` or test.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    store: some VigilStore,
+    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = buildRouter(configuration: configuration, store: store, registry: registry)
+    var application = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Vigil"),
+        services: [store],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+    application.beforeServerStarts {
+        try await StartupTasks(configuration: configuration, store: store, logger: logger).run()
+    }
+    return application
+}
+
+/// Builds the router: operational routes, then `/api/v1` behind authentication.
+/// - Parameters:
+///   - configuration: The server's configuration.
+///   - store: The store the routes read and write.
+///   - registry: The metrics registry.
+/// - Returns: The router, its middleware in place.
+public func buildRouter(
+    configuration: ServerConfiguration, store: any VigilStore, registry: PrometheusCollectorRegistry
+) -> Router<VigilRequestContext> {
+    let router = Router(context: VigilRequestContext.self)
+    let catalog = RouteCatalog()
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: HTTPMetricsMiddleware(registry: registry))
+    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: ProblemMiddleware(routes: catalog))
+
+    OperationsController(store: store, registry: registry).register(on: router)
+
+    let api = router.group(RouterPath(APIEndpoint.prefix)).add(middleware: AuthenticationMiddleware(store: store))
+    APIEndpoint.register(apiEndpoints(configuration: configuration, store: store), on: api, store: store)
+
+    catalog.fill(from: router.routes.map { ($0.method, $0.path.description) })
+    return router
+}
+
+/// Every `/api/v1` endpoint, with the permission each requires.
+func apiEndpoints(configuration: ServerConfiguration, store: any VigilStore) -> [APIEndpoint] {
+    let limit = configuration.maximumBodySize
+    return MeController().endpoints
+        + PeopleController(store: store, bodyLimit: limit).endpoints
+        + FacilitiesController(store: store, bodyLimit: limit).endpoints
+        + TokensController(store: store, bodyLimit: limit).endpoints
+        + AuditEventsController(store: store).endpoints
+}

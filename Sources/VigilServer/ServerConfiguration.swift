@@ -1,0 +1,27 @@
+import Logging
+import VigilStore
+
+/// Everything `vigil serve` can be told, with the defaults a fresh checkout runs with.
+public struct ServerConfiguration: Sendable {
+    /// The address to listen on; loopback by default so that nothing is exposed by accident.
+    public var host: String = "127.0.0.1"
+    /// The TCP port.
+    public var port: Int = 8080
+    /// Where the data lives.
+    public var storeLocation: StoreLocation = .sqlite(path: "vigil-data/vigil.sqlite")
+    /// The data directory, for files beside the database (such as the demo administrator's token).
+    public var dataDirectory: String = "vigil-data"
+    /// The largest request body accepted, in bytes.
+    public var maximumBodySize: Int = 1 << 20
+    /// The most PostgreSQL connections this process opens.
+    public var postgresPoolSize: Int = 20
+    /// How much to log.
+    public var logLevel: Logger.Level = .info
+    /// Whether to load the demo hospital into an empty database at start-up.
+    public var loadDemo: Bool = false
+    /// A token the operator chose for the first administrator (`VIGIL_BOOTSTRAP_TOKEN`).
+    public var bootstrapToken: String?
+
+    /// The defaults.
+    public init() {}
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import VigilCore
+
+/// The per-request context of every Vigil route: who is calling, from where, under which ID.
+public struct VigilRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The authenticated caller, set by ``AuthenticationMiddleware`` on `/api/v1` routes.
+    public var identity: Identity?
+    /// The peer's IP address, when the connection has one.
+    public let remoteAddress: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.identity = nil
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// The request's ID: in every log line, the `X-Request-ID` header and the audit trail.
+    public var requestID: String { id }
+
+    /// The authenticated caller.
+    /// - Throws: ``Problem`` 401 when the route was reached without authentication.
+    public func requireIdentity() throws -> Identity {
+        guard let identity else { throw Problem.unauthenticated() }
+        return identity
+    }
+
+    /// An audit event about this request, by its authenticated caller (or anonymous).
+    /// - Parameters:
+    ///   - action: What was done.
+    ///   - target: The record acted on.
+    ///   - outcome: How it ended.
+    ///   - reason: Why it failed, or a short note.
+    ///   - time: When; now by default.
+    public func auditEvent(
+        _ action: AuditAction, target: AuditTarget?, outcome: AuditOutcome = .success, reason: String? = nil,
+        at time: Date = Date().truncatedToMilliseconds
+    ) -> AuditEventDraft {
+        AuditEventDraft(
+            occurredAt: time, actor: identity.map(AuditActor.person) ?? .anonymous, action: action, target: target,
+            outcome: outcome, reason: reason, sourceAddress: remoteAddress, requestID: requestID)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import VigilCore
+
+/// The scale-out store: one PostgreSQL database shared by any number of `vigil serve` replicas,
+/// through a sized PostgresNIO connection pool.
+///
+/// Audit sequence numbers are assigned under a transaction-scoped advisory lock, so they are
+/// gap-free and in commit order even when replicas write at once.
+public final class PostgresStore: VigilStore {
+    let client: PostgresClient
+    let logger: Logger
+    let schema: String?
+    public let summary: String
+
+    /// The advisory lock key that serializes audit appends and migrations.
+    static let auditLockKey: Int64 = 0x5649_4749_4C41_5544  // "VIGILAUD"
+    static let migrationLockKey: Int64 = 0x5649_4749_4C4D_4947  // "VIGILMIG"
+
+    /// Prepares a pool of connections to the database at `url`; nothing connects until ``run()``.
+    /// - Parameters:
+    ///   - url: The database.
+    ///   - poolSize: The most connections this process opens (default 20).
+    ///   - schema: A schema to use instead of `public`, created by ``migrate()`` (tests use one each).
+    ///   - logger: Where the driver logs; it never logs passwords or bound values.
+    public init(url: PostgresURL, poolSize: Int = 20, schema: String? = nil, logger: Logger) {
+        let tls: PostgresClient.Configuration.TLS =
+            url.requireTLS ? .require(.makeClientConfiguration()) : .disable
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
+            tls: tls)
+        configuration.options.maximumConnections = max(1, poolSize)
+        if let schema {
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+        self.schema = schema
+        self.summary = "PostgreSQL at \(url)\(schema.map { " (schema \($0))" } ?? "") with up to \(max(1, poolSize)) connections"
+    }
+
+    public func run() async throws {
+        await client.run()
+    }
+
+    public func checkReadiness() async throws {
+        try await client.query("SELECT 1", logger: logger)
+    }
+
+    public func migrate() async throws {
+        if let schema {
+            try await client.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: Self.quoted(schema))", logger: logger)
+        }
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS vigil_schema_migrations (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
+                """, logger: logger)
+            var applied = Set<Int>()
+            for try await version in try await connection.query(
+                "SELECT version FROM vigil_schema_migrations", logger: logger
+            ).decode(Int.self) {
+                applied.insert(version)
+            }
+            for migration in PostgresMigrations.all where !applied.contains(migration.version) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                let now = Date().millisecondsSince1970
+                try await connection.query(
+                    """
+                    INSERT INTO vigil_schema_migrations (version, name, applied_at)
+                    VALUES (\(migration.version), \(migration.name), \(now))
+                    """, logger: logger)
+            }
+        }
+    }
+
+    /// Removes the store's own schema and everything in it; for tests.
+    public func dropSchema() async throws {
+        guard let schema else { return }
+        try await client.query("DROP SCHEMA IF EXISTS \(unescaped: Self.quoted(schema)) CASCADE", logger: logger)
+    }
+
+    /// Runs `body` in one transaction and turns constraint violations into ``StoreError``s.
+    func transaction<T: Sendable>(
+        conflict: String, _ body: (PostgresConnection) async throws -> sending T
+    ) async throws -> sending T {
+        do {
+            return try await client.withTransaction(logger: logger, body)
+        } catch let error as PostgresTransactionError {
+            if let closureError = error.closureError { throw Self.translated(closureError, conflict: conflict) }
+            throw error
+        } catch {
+            throw Self.translated(error, conflict: conflict)
+        }
+    }
+
+    static func translated(_ error: any Error, conflict: String) -> any Error {
+        if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23505" {
+            return StoreError.conflict(conflict)
+        }
+        return error
+    }
+
+    static func quoted(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Appends an audit event inside the caller's transaction.
+    @discardableResult
+    func append(_ event: AuditEventDraft, on connection: PostgresConnection) async throws -> AuditEvent {
+        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.auditLockKey))", logger: logger)
+        let rows = try await connection.query(
+            """
+            INSERT INTO audit_events (\(unescaped: Columns.auditEvent))
+            VALUES ((SELECT COALESCE(MAX(sequence), 0) + 1 FROM audit_events), \(event.id.rawValue),
+                \(event.occurredAt.millisecondsSince1970), \(event.actor.kind.rawValue), \(event.actor.id),
+                \(event.actor.tokenID), \(event.action.rawValue), \(event.target?.type), \(event.target?.id),
+                \(event.outcome.rawValue), \(event.reason), \(event.sourceAddress), \(event.requestID))
+            RETURNING sequence
+            """, logger: logger)
+        var sequence: Int64 = 0
+        for try await value in rows.decode(Int64.self) { sequence = value }
+        return AuditEvent(event, sequence: sequence)
+    }
+}

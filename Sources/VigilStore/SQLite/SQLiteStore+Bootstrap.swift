@@ -1,0 +1,31 @@
+import GRDB
+import VigilCore
+
+extension SQLiteStore {
+    public func bootstrapAdministrator(
+        _ person: Person, token: APIToken, secretHash: String, audit: AuditEventDraft
+    ) async throws {
+        try await write(conflict: ConflictMessage.email) { db in
+            if try Self.administratorExists(in: db) { throw StoreError.administratorExists }
+            try Self.insert(person, in: db)
+            try Self.insert(token, secretHash: secretHash, in: db)
+            try Self.append(audit, in: db)
+        }
+    }
+
+    public func loadSeed(_ seed: SeedData, audit: AuditEventDraft) async throws {
+        try await write(conflict: ConflictMessage.email) { db in
+            let occupied = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM facilities)
+                        OR EXISTS (SELECT 1 FROM people WHERE roles NOT LIKE '%"admin"%')
+                    """) ?? true
+            if occupied { throw StoreError.notEmpty }
+            for facility in seed.facilities { try Self.insert(facility, in: db) }
+            for person in seed.people { try Self.insert(person, in: db) }
+            for (token, hash) in seed.tokens { try Self.insert(token, secretHash: hash, in: db) }
+            try Self.append(audit, in: db)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import ServiceLifecycle
+import VigilCore
+
+/// The embedded default store: one SQLite file in WAL mode, through GRDB.
+///
+/// GRDB serializes writes, so every write method runs in one immediate transaction and audit
+/// sequence numbers are gap-free in commit order.
+public final class SQLiteStore: VigilStore {
+    let pool: DatabasePool
+    public let summary: String
+
+    /// Opens (and creates if needed) the database file at `path`, with its directory.
+    /// - Parameter path: The file, such as `./vigil-data/vigil.sqlite`.
+    /// - Throws: When the directory cannot be made or the file is not an SQLite database.
+    public init(path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "vigil"
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.summary = "SQLite at \(path)"
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+    }
+
+    public func migrate() async throws {
+        try SQLiteMigrations.migrator.migrate(pool)
+    }
+
+    public func checkReadiness() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    /// Runs `body` in one write transaction and turns constraint violations into ``StoreError``s.
+    func write<T: Sendable>(
+        conflict: String, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.conflict(conflict)
+        }
+    }
+
+    /// Appends an audit event inside the caller's transaction.
+    @discardableResult
+    static func append(_ event: AuditEventDraft, in db: Database) throws -> AuditEvent {
+        let sequence = try Int64.fetchOne(
+            db,
+            sql: """
+                INSERT INTO audit_events (\(Columns.auditEvent))
+                VALUES ((SELECT COALESCE(MAX(sequence), 0) + 1 FROM audit_events), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                RETURNING sequence
+                """,
+            arguments: [
+                event.id.rawValue, event.occurredAt.millisecondsSince1970, event.actor.kind.rawValue, event.actor.id,
+                event.actor.tokenID, event.action.rawValue, event.target?.type, event.target?.id,
+                event.outcome.rawValue, event.reason, event.sourceAddress, event.requestID,
+            ])!
+        return AuditEvent(event, sequence: sequence)
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import ServiceLifecycle
+import VigilCore
+
+// Narrow storage protocols, one per concern, combined into ``VigilStore``.
+//
+// Every method that writes takes the audit event that records the write and appends it in the
+// same transaction: either both are committed or neither is.
+
+/// People: staff, affiliated clinicians, contractors and patients.
+public protocol PeopleStore: Sendable {
+    /// Adds a person.
+    /// - Throws: ``StoreError/conflict(_:)`` when the email is taken,
+    ///   ``StoreError/unknownReference(field:id:)`` for a facility that does not exist.
+    func createPerson(_ person: Person, audit: AuditEventDraft) async throws
+
+    /// Changes a person in one transaction: reads the current record, applies `change`, writes it.
+    /// - Parameters:
+    ///   - id: The person.
+    ///   - audit: The event recording the change.
+    ///   - change: Edits the record; an error it throws cancels everything.
+    /// - Returns: The changed person.
+    /// - Throws: ``StoreError/notFound(_:)``, the errors of ``createPerson(_:audit:)``, or what
+    ///   `change` throws.
+    func updatePerson(
+        id: PersonID, audit: AuditEventDraft, _ change: @escaping @Sendable (inout Person) throws -> Void
+    ) async throws -> Person
+
+    /// The person with `id`, if any.
+    func person(id: PersonID) async throws -> Person?
+
+    /// The person with `email` (compared lowercased), if any.
+    func person(email: String) async throws -> Person?
+
+    /// People in creation order.
+    func people(_ page: PageRequest) async throws -> Page<Person>
+
+    /// Whether any person holds the admin role.
+    func administratorExists() async throws -> Bool
+}
+
+/// Facilities: hospitals, clinics and other sites.
+public protocol FacilityStore: Sendable {
+    /// Adds a facility.
+    func createFacility(_ facility: Facility, audit: AuditEventDraft) async throws
+
+    /// Changes a facility in one transaction, like ``PeopleStore/updatePerson(id:audit:_:)``.
+    func updateFacility(
+        id: FacilityID, audit: AuditEventDraft, _ change: @escaping @Sendable (inout Facility) throws -> Void
+    ) async throws -> Facility
+
+    /// The facility with `id`, if any.
+    func facility(id: FacilityID) async throws -> Facility?
+
+    /// Facilities in creation order.
+    func facilities(_ page: PageRequest) async throws -> Page<Facility>
+}
+
+/// API tokens. Secrets are never stored; only their SHA-256 hash (``TokenSecret/hash``).
+public protocol TokenStore: Sendable {
+    /// Adds a token.
+    /// - Throws: ``StoreError/unknownReference(field:id:)`` when the owner does not exist.
+    func createToken(_ token: APIToken, secretHash: String, audit: AuditEventDraft) async throws
+
+    /// Finds the token whose secret hashes to `secretHash`, with its owner, and notes the use
+    /// (at most once a minute per token, to spare the database a write per request).
+    /// - Returns: `nil` when no token has this hash.
+    func tokenForAuthentication(secretHash: String, at now: Date) async throws -> (APIToken, Person)?
+
+    /// The token with `id`, if any.
+    func token(id: APITokenID) async throws -> APIToken?
+
+    /// Tokens in creation order, all or one person's.
+    func tokens(ownerID: PersonID?, _ page: PageRequest) async throws -> Page<APIToken>
+
+    /// Revokes a token; revoking a revoked token keeps its first revocation time.
+    /// - Returns: The token as revoked.
+    /// - Throws: ``StoreError/notFound(_:)``.
+    func revokeToken(id: APITokenID, at now: Date, audit: AuditEventDraft) async throws -> APIToken
+}
+
+/// The append-only audit trail. There is deliberately no way to change or remove an event.
+public protocol AuditStore: Sendable {
+    /// Appends an event on its own, for events that record no write (a refused request).
+    /// - Returns: The event with its sequence number.
+    @discardableResult
+    func appendAuditEvent(_ event: AuditEventDraft) async throws -> AuditEvent
+
+    /// Events matching `filter`, newest first; the page cursor is a sequence number.
+    func auditEvents(_ filter: AuditEventFilter, _ page: PageRequest) async throws -> Page<AuditEvent>
+}
+
+/// First-run set-up.
+public protocol BootstrapStore: Sendable {
+    /// Creates the first administrator and their token, unless an administrator exists.
+    /// - Throws: ``StoreError/administratorExists`` when one does; nothing is written then.
+    func bootstrapAdministrator(
+        _ person: Person, token: APIToken, secretHash: String, audit: AuditEventDraft
+    ) async throws
+
+    /// Loads a data set into a database that holds no facilities and no one but administrators.
+    /// - Throws: ``StoreError/notEmpty`` otherwise; nothing is written then.
+    func loadSeed(_ seed: SeedData, audit: AuditEventDraft) async throws
+}
+
+/// All of Vigil's persistence: the protocols above, plus the lifecycle of the connection.
+///
+/// A store is a ServiceLifecycle `Service`: ``run()`` must be running (in a service group, or
+/// through ``withRunningStore(_:_:)``) while the store is used.
+public protocol VigilStore: PeopleStore, FacilityStore, TokenStore, AuditStore, BootstrapStore, Service {
+    /// Where the data lives, for people to read; never contains a password.
+    var summary: String { get }
+
+    /// Brings the schema up to date with the numbered migrations. Safe to call on every start.
+    func migrate() async throws
+
+    /// Checks that the database answers.
+    func checkReadiness() async throws
+}
+
+/// Records to load at once, such as the demo hospital.
+public struct SeedData: Sendable {
+    public var facilities: [Facility]
+    public var people: [Person]
+    /// Tokens with the hashes of their secrets.
+    public var tokens: [(token: APIToken, secretHash: String)]
+
+    /// Bundles records to load.
+    public init(facilities: [Facility], people: [Person], tokens: [(token: APIToken, secretHash: String)]) {
+        self.facilities = facilities
+        self.people = people
+        self.tokens = tokens
+    }
+}
+
+/// Runs `store` in the background while `body` uses it; stops it afterwards.
+/// - Parameters:
+///   - store: The store to run.
+///   - body: The work to do with it.
+/// - Returns: What `body` returns.
+public func withRunningStore<Result: Sendable>(
+    _ store: some VigilStore, _ body: @Sendable (any VigilStore) async throws -> Result
+) async throws -> Result {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await store.run() }
+        defer { group.cancelAll() }
+        return try await body(store)
+    }
+}

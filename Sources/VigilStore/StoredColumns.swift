@@ -1,0 +1,149 @@
+import Foundation
+import VigilCore
+
+// The column lists and value conversions both backends share, so that a row means the same in
+// SQLite and in PostgreSQL. Times are whole milliseconds since 1970 (BIGINT); sets of roles and
+// facility IDs are sorted JSON arrays of strings (TEXT).
+
+enum Columns {
+    static let person = "id, name, email, affiliation, roles, facility_ids, status, created_at, updated_at"
+    static let facility = "id, name, address, time_zone, created_at, updated_at"
+    static let token = "id, owner_id, name, scopes, created_at, expires_at, revoked_at, last_used_at, created_by"
+    static let auditEvent = """
+        sequence, id, occurred_at, actor_kind, actor_id, actor_token_id, action, target_type, target_id, \
+        outcome, reason, source_address, request_id
+        """
+    /// The token columns prefixed with `t.`, for joins.
+    static let tokenQualified = token.split(separator: ",").map { "t.\($0.trimmingCharacters(in: .whitespaces))" }
+        .joined(separator: ", ")
+    /// The person columns prefixed with `p.`, for joins.
+    static let personQualified = person.split(separator: ",").map { "p.\($0.trimmingCharacters(in: .whitespaces))" }
+        .joined(separator: ", ")
+}
+
+/// Encodes and decodes the JSON arrays stored in TEXT columns.
+enum StoredList {
+    static func encode<Value: RawRepresentable>(_ values: Set<Value>) -> String where Value.RawValue == String {
+        let sorted = values.map(\.rawValue).sorted()
+        let data = try! JSONEncoder().encode(sorted)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decode<Value: RawRepresentable>(_ text: String, as _: Value.Type, column: String) throws -> Set<Value>
+    where Value.RawValue == String {
+        guard let raw = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
+            throw StoreError.corruptRecord("\(column) is not a JSON array of strings")
+        }
+        var values = Set<Value>()
+        for item in raw {
+            guard let value = Value(rawValue: item) else {
+                throw StoreError.corruptRecord("\(column) holds an unknown value")
+            }
+            values.insert(value)
+        }
+        return values
+    }
+}
+
+/// Turns a stored string back into an enumeration, or reports the row as corrupt.
+func storedEnum<Value: RawRepresentable>(_ raw: String, column: String) throws -> Value where Value.RawValue == String {
+    guard let value = Value(rawValue: raw) else { throw StoreError.corruptRecord("\(column) holds an unknown value") }
+    return value
+}
+
+extension Person {
+    /// Rebuilds a person from its stored columns, in ``Columns/person`` order.
+    init(
+        storedID id: String, name: String, email: String, affiliation: String, roles: String, facilityIDs: String,
+        status: String, createdAt: Int64, updatedAt: Int64
+    ) throws {
+        self.init(
+            id: PersonID(rawValue: id), name: name, email: email,
+            affiliation: try storedEnum(affiliation, column: "people.affiliation"),
+            roles: try StoredList.decode(roles, as: Role.self, column: "people.roles"),
+            facilityIDs: try StoredList.decode(facilityIDs, as: FacilityID.self, column: "people.facility_ids"),
+            status: try storedEnum(status, column: "people.status"),
+            createdAt: Date(millisecondsSince1970: createdAt), updatedAt: Date(millisecondsSince1970: updatedAt))
+    }
+}
+
+extension Facility {
+    /// Rebuilds a facility from its stored columns, in ``Columns/facility`` order.
+    init(storedID id: String, name: String, address: String, timeZone: String, createdAt: Int64, updatedAt: Int64) {
+        self.init(
+            id: FacilityID(rawValue: id), name: name, address: address, timeZone: timeZone,
+            createdAt: Date(millisecondsSince1970: createdAt), updatedAt: Date(millisecondsSince1970: updatedAt))
+    }
+}
+
+extension APIToken {
+    /// Rebuilds a token from its stored columns, in ``Columns/token`` order.
+    init(
+        storedID id: String, ownerID: String, name: String, scopes: String, createdAt: Int64, expiresAt: Int64,
+        revokedAt: Int64?, lastUsedAt: Int64?, createdBy: String?
+    ) throws {
+        self.init(
+            id: APITokenID(rawValue: id), ownerID: PersonID(rawValue: ownerID), name: name,
+            scopes: try StoredList.decode(scopes, as: Role.self, column: "api_tokens.scopes"),
+            createdAt: Date(millisecondsSince1970: createdAt), expiresAt: Date(millisecondsSince1970: expiresAt),
+            revokedAt: revokedAt.map(Date.init(millisecondsSince1970:)),
+            lastUsedAt: lastUsedAt.map(Date.init(millisecondsSince1970:)),
+            createdBy: createdBy.map(PersonID.init(rawValue:)))
+    }
+}
+
+extension AuditEvent {
+    /// Rebuilds an event from its stored columns, in ``Columns/auditEvent`` order.
+    init(
+        sequence: Int64, storedID id: String, occurredAt: Int64, actorKind: String, actorID: String?,
+        actorTokenID: String?, action: String, targetType: String?, targetID: String?, outcome: String,
+        reason: String?, sourceAddress: String?, requestID: String?
+    ) throws {
+        let target = zip(targetType, targetID).map { AuditTarget(type: $0, id: $1) }
+        let draft = AuditEventDraft(
+            id: AuditEventID(rawValue: id), occurredAt: Date(millisecondsSince1970: occurredAt),
+            actor: AuditActor(
+                kind: try storedEnum(actorKind, column: "audit_events.actor_kind"), id: actorID,
+                tokenID: actorTokenID),
+            action: AuditAction(rawValue: action), target: target,
+            outcome: try storedEnum(outcome, column: "audit_events.outcome"), reason: reason,
+            sourceAddress: sourceAddress, requestID: requestID)
+        self.init(draft, sequence: sequence)
+    }
+}
+
+/// Pairs two optionals: both or nothing.
+private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
+}
+
+/// One condition of an audit search, rendered by each backend with its own placeholders.
+struct AuditCondition {
+    enum Value { case text(String), integer(Int64) }
+    /// The SQL before the placeholder, such as `actor_id = `.
+    let sqlPrefix: String
+    let value: Value
+
+    /// The conditions that select `filter`'s events on the page after `after`.
+    static func conditions(for filter: AuditEventFilter, after: String?) throws -> [AuditCondition] {
+        var conditions: [AuditCondition] = []
+        if let actorID = filter.actorID { conditions.append(.init(sqlPrefix: "actor_id = ", value: .text(actorID))) }
+        if let type = filter.targetType { conditions.append(.init(sqlPrefix: "target_type = ", value: .text(type))) }
+        if let id = filter.targetID { conditions.append(.init(sqlPrefix: "target_id = ", value: .text(id))) }
+        if let action = filter.action {
+            conditions.append(.init(sqlPrefix: "action = ", value: .text(action.rawValue)))
+        }
+        if let from = filter.from {
+            conditions.append(.init(sqlPrefix: "occurred_at >= ", value: .integer(from.millisecondsSince1970)))
+        }
+        if let until = filter.until {
+            conditions.append(.init(sqlPrefix: "occurred_at < ", value: .integer(until.millisecondsSince1970)))
+        }
+        if let after {
+            guard let sequence = Int64(after) else { throw StoreError.corruptRecord("cursor is not a sequence") }
+            conditions.append(.init(sqlPrefix: "sequence < ", value: .integer(sequence)))
+        }
+        return conditions
+    }
+}

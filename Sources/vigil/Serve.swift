@@ -1,0 +1,77 @@
+import ArgumentParser
+import Logging
+import Metrics
+import Prometheus
+import VigilServer
+import VigilStore
+
+/// `vigil serve`: runs the server until SIGTERM or SIGINT, then shuts down gracefully.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Vigil server.",
+        discussion: """
+            With no options, listens on 127.0.0.1:8080 and keeps its data in an SQLite database under \
+            ./vigil-data, created and migrated on first start. Give --database to use PostgreSQL instead.
+
+            Set VIGIL_BOOTSTRAP_TOKEN (32 to 256 printable characters) at first start to create the first \
+            administrator with a token you chose; it is ignored once an administrator exists.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Address to listen on (env: VIGIL_HOST; default: 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "TCP port to listen on (env: VIGIL_PORT; default: 8080).")
+    var port: Int?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (env: VIGIL_LOG_LEVEL; default: info).")
+    var logLevel: String?
+
+    @Option(help: "Largest request body accepted, in bytes (env: VIGIL_MAX_BODY_SIZE; default: 1048576).")
+    var maxBodySize: Int?
+
+    @Option(help: "Most PostgreSQL connections to open (env: VIGIL_POSTGRES_POOL_SIZE; default: 20).")
+    var postgresPoolSize: Int?
+
+    @Flag(help: "Load the demo hospital into an empty database (env: VIGIL_DEMO=1).")
+    var demo = false
+
+    func run() async throws {
+        let configuration = try resolvedConfiguration()
+        let logger = Environment.bootstrapLogging(level: configuration.logLevel)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let store = try openStore(
+            configuration.storeLocation, postgresPoolSize: configuration.postgresPoolSize, logger: logger)
+        let host = configuration.host
+        let application = buildApplication(
+            configuration: configuration, store: store, registry: registry, logger: logger
+        ) { port in
+            logger.notice("Vigil listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
+        }
+        try await application.runService()
+    }
+
+    /// The configuration from flags, then `VIGIL_*` variables, then defaults.
+    func resolvedConfiguration() throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.host = host ?? Environment.value("VIGIL_HOST") ?? configuration.host
+        configuration.port = try Environment.integer(port, "VIGIL_PORT", default: configuration.port)
+        guard (0...65535).contains(configuration.port) else { throw ValidationError("port must be 0 to 65535") }
+        configuration.dataDirectory = store.resolvedDataDirectory
+        configuration.storeLocation = try store.location()
+        configuration.logLevel = try Environment.logLevel(logLevel)
+        configuration.maximumBodySize = try Environment.integer(
+            maxBodySize, "VIGIL_MAX_BODY_SIZE", default: configuration.maximumBodySize)
+        guard configuration.maximumBodySize >= 1024 else { throw ValidationError("max body size must be at least 1024") }
+        configuration.postgresPoolSize = try Environment.integer(
+            postgresPoolSize, "VIGIL_POSTGRES_POOL_SIZE", default: configuration.postgresPoolSize)
+        guard (1...1000).contains(configuration.postgresPoolSize) else {
+            throw ValidationError("PostgreSQL pool size must be 1 to 1000")
+        }
+        configuration.loadDemo = demo || ["1", "true", "yes"].contains(Environment.value("VIGIL_DEMO")?.lowercased())
+        configuration.bootstrapToken = Environment.value("VIGIL_BOOTSTRAP_TOKEN")
+        return configuration
+    }
+}
