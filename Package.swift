@@ -79,6 +79,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "VigilTestSupport",
+            dependencies: ["VigilCore", "VigilStore"],
+            path: "Tests/VigilTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "VigilCoreTests",
             dependencies: ["VigilCore"],
@@ -86,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilStoreTests",
-            dependencies: ["VigilCore", "VigilStore"],
+            dependencies: ["VigilCore", "VigilStore", "VigilTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -94,9 +100,15 @@ let package = Package(
             dependencies: [
                 "VigilCore",
                 "VigilStore",
+                "VigilTestSupport",
                 "VigilServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "vigilTests",
+            dependencies: ["vigil", "VigilTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -50,6 +50,14 @@ struct ListResponse<Item: Encodable>: Encodable {
     /// Pass as `cursor` to get the next page; `null` on the last page.
     let nextCursor: String?
 
+    enum CodingKeys: String, CodingKey { case items, nextCursor }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextCursor, forKey: .nextCursor)  // null on the last page, not absent
+    }
+
     init(_ page: Page<Item>) where Item: Sendable {
         self.items = page.items
         self.nextCursor = page.nextAfter.map(Cursor.encode)

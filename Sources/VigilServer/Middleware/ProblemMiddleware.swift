@@ -29,7 +29,8 @@ struct ProblemMiddleware: RouterMiddleware {
             return .invalidField(error.field, error.message)
         case let error as StoreError:
             return Self.problem(for: error)
-        case let error as HTTPError where error.status == .notFound && context.endpointPath == nil:
+        case let error as HTTPError where error.status == .notFound:
+            // Only the router throws this HTTPError (handlers throw Problems): no route matched.
             let allowed = routes.allowedMethods(forPath: request.uri.path)
             return allowed.isEmpty ? .notFound("No route matches \(request.uri.path).")
                 : .methodNotAllowed(request.method, allowed: allowed)

@@ -61,7 +61,7 @@ extension PostgresStore {
     }
 
     func administratorExists(on connection: PostgresConnection?) async throws -> Bool {
-        let query: PostgresQuery = "SELECT EXISTS (SELECT 1 FROM people WHERE roles LIKE '%\"admin\"%')"
+        let query: PostgresQuery = "SELECT EXISTS (SELECT 1 FROM people WHERE roles LIKE '%\"admin\"%' AND status = 'active')"
         let rows =
             if let connection { try await connection.query(query, logger: logger) } else {
                 try await client.query(query, logger: logger)

@@ -66,7 +66,7 @@ extension SQLiteStore {
     }
 
     static func administratorExists(in db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM people WHERE roles LIKE '%\"admin\"%')") ?? false
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM people WHERE roles LIKE '%\"admin\"%' AND status = 'active')") ?? false
     }
 
     static func insert(_ person: Person, in db: Database) throws {
