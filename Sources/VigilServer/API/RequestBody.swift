@@ -48,6 +48,9 @@ enum JSONBody {
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw Problem.invalidField(unknown, "is not a field of this request")
         }
+        if let null = fields.keys.sorted().first(where: { fields[$0] is NSNull }) {
+            throw Problem.invalidField(null, "must not be null; leave the field out instead")
+        }
         do {
             return try APIJSON.decoder.decode(type, from: data)
         } catch let error as DecodingError {

@@ -1,0 +1,86 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Testing
+import VigilCore
+import VigilServer
+import VigilStore
+import VigilTestSupport
+
+/// Walks every `/api/v1` route with every role and checks it against a table of what is allowed,
+/// written here independently of the server's own permission table.
+@Suite struct AuthorizationMatrixTests {
+    /// The expected matrix: for each route, the roles that may call it.
+    static let allowed: [String: Set<Role>] = [
+        "GET /api/v1/me": Set(Role.allCases),
+        "GET /api/v1/people": [.admin, .securityOfficer, .auditor, .nurseManager],
+        "POST /api/v1/people": [.admin],
+        "GET /api/v1/people/{id}": [.admin, .securityOfficer, .auditor, .nurseManager],
+        "PATCH /api/v1/people/{id}": [.admin],
+        "GET /api/v1/facilities": [.admin, .securityOfficer, .auditor, .nurseManager, .clinician],
+        "POST /api/v1/facilities": [.admin],
+        "GET /api/v1/facilities/{id}": [.admin, .securityOfficer, .auditor, .nurseManager, .clinician],
+        "PATCH /api/v1/facilities/{id}": [.admin],
+        "GET /api/v1/tokens": Set(Role.allCases),
+        "POST /api/v1/tokens": [.admin, .securityOfficer, .nurseManager, .clinician, .patient],
+        "GET /api/v1/tokens/{id}": Set(Role.allCases),
+        "DELETE /api/v1/tokens/{id}": [.admin, .securityOfficer, .nurseManager, .clinician, .patient],
+        "GET /api/v1/audit-events": [.admin, .securityOfficer, .auditor],
+    ]
+
+    @Test func theTableCoversEveryAPIRoute() throws {
+        let router = buildRouter(
+            configuration: ServerConfiguration(), store: try StoreBackend.sqlite.makeStore().store,
+            registry: .init())
+        let registered = Set(
+            router.routes.map { "\($0.method.rawValue) \($0.path)" }.filter { $0.contains(" /api/") })
+        #expect(registered == Set(Self.allowed.keys))
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func everyRoleGetsExactlyWhatTheTableAllows(_ backend: StoreBackend) async throws {
+        try await TestServer.run(backend) { server in
+            var denials = 0
+            for (route, roles) in Self.allowed.sorted(by: { $0.key < $1.key }) {
+                let parts = route.split(separator: " ")
+                let method = HTTPRequest.Method(rawValue: String(parts[0]))!
+                for role in Role.allCases {
+                    let uri = Self.concrete(String(parts[1]), for: role, cast: server.cast)
+                    let response = try await server.send(method, uri, as: role, body: method == .get ? nil : "{}")
+                    if roles.contains(role) {
+                        #expect(response.status != .forbidden && response.status != .unauthorized, "\(route) as \(role)")
+                    } else {
+                        #expect(response.status == .forbidden, "\(route) as \(role): \(response.status)")
+                        denials += 1
+                    }
+                }
+                let anonymous = try await server.send(method, Self.concrete(String(parts[1]), for: .admin, cast: server.cast))
+                #expect(anonymous.status == .unauthorized, "\(route) without a token")
+            }
+            let recorded = try await server.store.auditEvents(
+                AuditEventFilter(action: .authorizationDenied), try PageRequest(limit: 200)
+            ).items.count
+            #expect(recorded == denials)
+        }
+    }
+
+    @Test func auditorsHoldNoWritePermission() {
+        let writes = Permission.allCases.filter { $0.rawValue.hasSuffix(".write") || $0 == .manageOwnTokens }
+        for permission in writes {
+            #expect(!permission.isGranted(to: [.auditor]), "\(permission)")
+        }
+    }
+
+    /// The route with its `{id}` filled by a record the role may address.
+    static func concrete(_ path: String, for role: Role, cast: Cast) -> String {
+        let id: String
+        if path.hasPrefix("/api/v1/people") {
+            id = cast.person(.clinician).id.rawValue
+        } else if path.hasPrefix("/api/v1/facilities") {
+            id = cast.facility.id.rawValue
+        } else {
+            id = cast.spareTokens[role]!.id.rawValue
+        }
+        return path.replacingOccurrences(of: "{id}", with: id)
+    }
+}

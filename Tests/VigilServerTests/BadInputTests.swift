@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import Testing
+import VigilCore
+import VigilStore
+import VigilTestSupport
+
+/// Sends a corpus of bad bodies to every write route: each gets a 4xx problem naming what is
+/// wrong, never a 500, and the store is left exactly as it was.
+@Suite struct BadInputTests {
+    /// Bodies that are wrong for every write route.
+    static let commonCorpus: [String] = [
+        "", "not json", "{", "[]", "null", "42", "\"text\"", "{\"unknownField\": 1}",
+        "{\"name\": 12}", "{\"name\": null}", "{\"name\": [\"a\"]}", "{\"name\": {\"nested\": true}}",
+        String(repeating: "{\"a\":", count: 600) + "1" + String(repeating: "}", count: 600),
+        "{\"name\": \"" + String(repeating: "x", count: 20_000) + "\"}",
+    ]
+
+    /// Bodies that are wrong for one route in particular.
+    static let routeCorpus: [String: [String]] = [
+        "POST /api/v1/people": [
+            #"{"name": "A", "email": "a@b.example", "affiliation": "employee"}"#,
+            #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["wizard"]}"#,
+            #"{"name": "A", "email": "a@b.example", "affiliation": "alien", "roles": ["clinician"]}"#,
+            #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": "clinician"}"#,
+            #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": []}"#,
+            #"{"name": "A", "email": "not-an-email", "affiliation": "employee", "roles": ["clinician"]}"#,
+            #"{"name": "  ", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"]}"#,
+            #"{"name": "A\u0007", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"]}"#,
+            #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"], "status": "gone"}"#,
+            #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"], "facilityIDs": ["fac_nope"]}"#,
+            #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"], "facilityIDs": [7]}"#,
+            #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"], "facilityIDs": ["per_x"]}"#,
+        ],
+        "PATCH /api/v1/people/{id}": [
+            #"{"roles": []}"#, #"{"roles": ["wizard"]}"#, #"{"status": "gone"}"#, #"{"email": "x"}"#,
+            #"{"facilityIDs": ["fac_nope"]}"#, #"{"id": "per_other"}"#, #"{"createdAt": "2020-01-01T00:00:00Z"}"#,
+        ],
+        "POST /api/v1/facilities": [
+            #"{"name": "F", "address": "1 St"}"#,
+            #"{"name": "F", "address": "1 St", "timeZone": "Mars/Olympus"}"#,
+            #"{"name": "F", "address": "", "timeZone": "UTC"}"#,
+            #"{"name": "F", "address": "1 St", "timeZone": 3}"#,
+        ],
+        "PATCH /api/v1/facilities/{id}": [#"{"timeZone": "Nowhere/Land"}"#, #"{"name": ""}"#, #"{"id": "fac_x"}"#],
+        "POST /api/v1/tokens": [
+            #"{"name": "t", "scopes": ["admin", "wizard"]}"#, #"{"name": "t", "scopes": []}"#,
+            #"{"name": "t", "expiresInDays": 0}"#, #"{"name": "t", "expiresInDays": 366}"#,
+            #"{"name": "t", "expiresInDays": "soon"}"#, #"{"name": "t", "personID": "per_nobody"}"#,
+            #"{"scopes": ["admin"]}"#,
+        ],
+    ]
+
+    @Test(arguments: StoreBackend.available)
+    func badBodiesGetA4xxAndLeaveNothingBehind(_ backend: StoreBackend) async throws {
+        try await TestServer.run(backend) { server in
+            let before = try await StoreCounts.of(server.store)
+            let person = server.cast.person(.clinician)
+            let facility = server.cast.facility
+            for (route, specific) in Self.routeCorpus.sorted(by: { $0.key < $1.key }) {
+                let parts = route.split(separator: " ")
+                let method = HTTPRequest.Method(rawValue: String(parts[0]))!
+                let uri = String(parts[1])
+                    .replacingOccurrences(of: "/people/{id}", with: "/people/\(person.id)")
+                    .replacingOccurrences(of: "/facilities/{id}", with: "/facilities/\(facility.id)")
+                for body in Self.commonCorpus + specific {
+                    let response = try await server.send(method, uri, as: .admin, body: body)
+                    let label = "\(route) with \(body.prefix(80))"
+                    #expect([400, 413].contains(response.status.code), "\(label): \(response.status) \(response.text)")
+                    #expect(response.headers[.contentType] == "application/problem+json", "\(label)")
+                    let problem = try response.json()
+                    #expect((problem["type"] as? String)?.hasPrefix("urn:vigil:problem:") == true, "\(label)")
+                    #expect((problem["detail"] as? String)?.isEmpty == false, "\(label)")
+                }
+                let notJSON = try await server.send(method, uri, as: .admin, body: "a=b", contentType: "text/plain")
+                #expect(notJSON.status == .unsupportedMediaType, "\(route) with text/plain")
+            }
+            #expect(try await StoreCounts.of(server.store) == before)
+            #expect(try await server.store.person(id: person.id) == person)
+            #expect(try await server.store.facility(id: facility.id) == facility)
+        }
+    }
+
+    @Test func fieldErrorsNameTheField() async throws {
+        try await TestServer.run { server in
+            let cases: [(String, String)] = [
+                (#"{"name": "A", "email": "a@b.example", "affiliation": "employee"}"#, "roles"),
+                (#"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician", "wizard"]}"#, "roles[1]"),
+                (#"{"name": 5, "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"]}"#, "name"),
+                (#"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"], "nmae": "x"}"#, "nmae"),
+                (#"{"name": "A", "email": "nope", "affiliation": "employee", "roles": ["clinician"]}"#, "email"),
+            ]
+            for (body, field) in cases {
+                let response = try await server.send(.post, "/api/v1/people", as: .admin, body: body)
+                #expect(response.status == .badRequest)
+                #expect(try response.string("field") == field, "\(body)")
+            }
+            let wizard = try await server.send(
+                .post, "/api/v1/people", as: .admin,
+                body: #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["wizard"]}"#)
+            #expect(try wizard.string("detail")?.contains("security_officer") == true)
+        }
+    }
+
+    @Test func badQueriesGet400() async throws {
+        try await TestServer.run { server in
+            for uri in [
+                "/api/v1/people?limit=0", "/api/v1/people?limit=201", "/api/v1/people?limit=ten",
+                "/api/v1/people?cursor=garbage", "/api/v1/people?sort=name", "/api/v1/people?limit=1&limit=2",
+                "/api/v1/audit-events?from=yesterday", "/api/v1/audit-events?cursor=\(Self.cursor("abc"))",
+            ] {
+                let response = try await server.send(.get, uri, as: .admin)
+                #expect(response.status == .badRequest, "\(uri): \(response.status)")
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+        }
+    }
+
+    @Test func oversizedBodiesGet413() async throws {
+        try await TestServer.run(configure: { $0.maximumBodySize = 2048 }) { server in
+            let body = #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"], "x": ""# + String(repeating: "y", count: 4096) + "\"}"
+            let response = try await server.send(.post, "/api/v1/people", as: .admin, body: body)
+            #expect(response.status == .contentTooLarge)
+        }
+    }
+
+    static func cursor(_ position: String) -> String { Base64URL.encode(Array("v1:\(position)".utf8)) }
+}
