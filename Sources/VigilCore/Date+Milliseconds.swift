@@ -1,9 +1,11 @@
 import Foundation
 
 extension Date {
-    /// Whole milliseconds since 1970: the precision Vigil stores and returns.
+    /// Milliseconds since 1970, to the nearest: the precision Vigil stores and returns. Rounding
+    /// to the nearest (not down) makes `Date(millisecondsSince1970: n).millisecondsSince1970 == n`
+    /// despite binary floating point.
     public var millisecondsSince1970: Int64 {
-        Int64((timeIntervalSince1970 * 1000).rounded(.down))
+        Int64((timeIntervalSince1970 * 1000).rounded())
     }
 
     /// The instant `milliseconds` after 1970-01-01T00:00:00Z.
@@ -11,7 +13,7 @@ extension Date {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
-    /// This instant without its sub-millisecond part, so that it survives a round trip through
+    /// This instant at millisecond precision, so that it survives a round trip through
     /// the store unchanged.
     public var truncatedToMilliseconds: Date {
         Date(millisecondsSince1970: millisecondsSince1970)

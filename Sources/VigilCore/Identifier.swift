@@ -51,7 +51,7 @@ enum ULID {
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
     static func make<G: RandomNumberGenerator>(at time: Date, using generator: inout G) -> String {
-        let milliseconds = UInt64(max(0, (time.timeIntervalSince1970 * 1000).rounded(.down)))
+        let milliseconds = UInt64(max(0, time.millisecondsSince1970))
         var characters: [Character] = []
         characters.reserveCapacity(26)
         for shift in stride(from: 45, through: 0, by: -5) {

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import VigilCore
+
+@Suite struct ValidationTests {
+    @Test func textIsTrimmedAndBounded() throws {
+        #expect(try Validate.text("  Mercy  ", field: "name", maximumLength: 10) == "Mercy")
+        #expect(throws: ValidationError(field: "name", message: "must not be empty")) {
+            try Validate.text(" \n ", field: "name", maximumLength: 10)
+        }
+        #expect(throws: ValidationError.self) { try Validate.text(String(repeating: "x", count: 11), field: "n", maximumLength: 10) }
+        #expect(throws: ValidationError.self) { try Validate.text("a\u{0}b", field: "n", maximumLength: 10) }
+    }
+
+    @Test func emailsAreLowercasedAndChecked() throws {
+        #expect(try Validate.email(" Grace@Mercy.Example ") == "grace@mercy.example")
+        for bad in ["grace", "@mercy.example", "grace@", "a@b@c", "gr ace@mercy.example"] {
+            #expect(throws: ValidationError.self, "\(bad)") { try Validate.email(bad) }
+        }
+    }
+
+    @Test func timeZonesMustBeKnown() throws {
+        #expect(try Validate.timeZone("America/Chicago") == "America/Chicago")
+        #expect(throws: ValidationError.self) { try Validate.timeZone("Mars/Olympus") }
+    }
+
+    @Test func facilityListsAreBoundedAndWellFormed() throws {
+        #expect(try Validate.facilityIDs([FacilityID(rawValue: "fac_1"), FacilityID(rawValue: "fac_1")]).count == 1)
+        #expect(throws: ValidationError(field: "facilityIDs[1]", message: "is not a facility ID")) {
+            try Validate.facilityIDs([FacilityID(rawValue: "fac_1"), FacilityID(rawValue: "per_1")])
+        }
+        #expect(throws: ValidationError.self) {
+            try Validate.facilityIDs((0...100).map { FacilityID(rawValue: "fac_\($0)") })
+        }
+        #expect(throws: ValidationError.self) { try Validate.roles([]) }
+    }
+
+    @Test func rfc3339AcceptsBothPrecisionsAndFormatsMilliseconds() throws {
+        let whole = try #require(RFC3339.parse("2026-11-29T06:30:00Z"))
+        let fraction = try #require(RFC3339.parse("2026-11-29T07:30:00.250+01:00"))
+        #expect(fraction.timeIntervalSince(whole) == 0.25)
+        #expect(RFC3339.format(fraction) == "2026-11-29T06:30:00.250Z")
+        #expect(RFC3339.parse("yesterday") == nil)
+        #expect(RFC3339.parse("2026-11-29") == nil)
+    }
+
+    @Test func datesSurviveTheStoresPrecision() {
+        let date = Date(timeIntervalSince1970: 1_800_000_000.123456)
+        let truncated = date.truncatedToMilliseconds
+        #expect(truncated.millisecondsSince1970 == 1_800_000_000_123)
+        #expect(Date(millisecondsSince1970: truncated.millisecondsSince1970) == truncated)
+        for milliseconds in Int64(0)...2_000 {
+            #expect(Date(millisecondsSince1970: milliseconds).millisecondsSince1970 == milliseconds)
+        }
+    }
+
+    @Test func base64URLRoundTrips() {
+        let bytes: [UInt8] = [0xfb, 0xff, 0x00, 0x10]
+        let text = Base64URL.encode(bytes)
+        #expect(text == "-_8AEA")
+        #expect(Base64URL.decode(text) == Data(bytes))
+        #expect(Base64URL.decode("a=b") == nil)
+    }
+}
