@@ -75,7 +75,13 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The URL without its password, safe to print and log.
-    public var description: String {
-        "postgres://\(username)@\(host):\(port)/\(database)\(requireTLS ? "?sslmode=require" : "")"
+    public var description: String { rendered(password: nil) }
+
+    /// The URL with `PASSWORD` where its password goes, to show an operator what to type.
+    public var withPasswordPlaceholder: String { rendered(password: password == nil ? nil : "PASSWORD") }
+
+    private func rendered(password: String?) -> String {
+        let credentials = password.map { "\(username):\($0)" } ?? username
+        return "postgres://\(credentials)@\(host):\(port)/\(database)\(requireTLS ? "?sslmode=require" : "")"
     }
 }

@@ -74,7 +74,7 @@ struct StartupTasks {
     var locationArguments: String {
         switch configuration.storeLocation {
         case .sqlite: "--data-dir \(configuration.dataDirectory)"
-        case .postgres(let url): "--database '\(url)'"
+        case .postgres(let url): "--database '\(url.withPasswordPlaceholder)'"
         }
     }
 }

@@ -28,8 +28,10 @@ public final class SQLiteStore: VigilStore {
         self.summary = "SQLite at \(path)"
     }
 
+    /// Waits for shutdown, then closes the database (checkpointing the WAL).
     public func run() async throws {
         try? await gracefulShutdown()
+        try? pool.close()
     }
 
     public func migrate() async throws {
