@@ -59,14 +59,23 @@ public typealias AuditEventID = Identifier<AuditEvent>
 
 /// An audit event before the store has given it a sequence number.
 public struct AuditEventDraft: Sendable, Equatable {
+    /// Unique identifier, chosen by the caller.
     public var id: AuditEventID
+    /// When it happened.
     public var occurredAt: Date
+    /// Who acted.
     public var actor: AuditActor
+    /// What was done.
     public var action: AuditAction
+    /// The record acted on, if any.
     public var target: AuditTarget?
+    /// Whether it succeeded.
     public var outcome: AuditOutcome
+    /// Why it failed, or a short note; never a secret or PHI.
     public var reason: String?
+    /// The caller's network address.
     public var sourceAddress: String?
+    /// The request's ID.
     public var requestID: String?
 
     /// Records an event.
@@ -150,10 +159,22 @@ public struct AuditTarget: Codable, Sendable, Equatable {
     }
 }
 
+extension AuditTarget {
+    /// A person as the target of an audited action.
+    public static func person(_ id: PersonID) -> AuditTarget { AuditTarget(type: "person", id: id.rawValue) }
+    /// A facility as the target of an audited action.
+    public static func facility(_ id: FacilityID) -> AuditTarget { AuditTarget(type: "facility", id: id.rawValue) }
+    /// An API token as the target of an audited action.
+    public static func token(_ id: APITokenID) -> AuditTarget { AuditTarget(type: "token", id: id.rawValue) }
+}
+
 /// What an audited action did. New modules add their own actions as static constants.
 public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable, ExpressibleByStringLiteral {
+    /// The action's name, such as `person.create`.
     public let rawValue: String
+    /// Names an action.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// Names an action with a literal.
     public init(stringLiteral value: String) { self.rawValue = value }
 
     /// A request presented no valid credential.
@@ -164,25 +185,37 @@ public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable, Expres
     public static let administratorBootstrapped: AuditAction = "admin.bootstrap"
     /// The demo hospital was loaded.
     public static let demoLoaded: AuditAction = "demo.load"
+    /// A person was added to the directory.
     public static let personCreated: AuditAction = "person.create"
+    /// A person's record changed; the reason lists what.
     public static let personUpdated: AuditAction = "person.update"
+    /// A facility was added.
     public static let facilityCreated: AuditAction = "facility.create"
+    /// A facility's record changed.
     public static let facilityUpdated: AuditAction = "facility.update"
+    /// An API token was issued; the reason names its owner.
     public static let tokenCreated: AuditAction = "token.create"
+    /// An API token was revoked.
     public static let tokenRevoked: AuditAction = "token.revoke"
 }
 
 /// How an audited action ended.
 public enum AuditOutcome: String, Codable, Sendable, CaseIterable {
+    /// It was done.
     case success
+    /// It was refused or failed; the event's reason says why.
     case failure
 }
 
 /// The criteria of an audit trail search; `nil` means any.
 public struct AuditEventFilter: Sendable, Equatable {
+    /// Events by this person, device or system actor.
     public var actorID: String?
+    /// Events about records of this type, such as `person`.
     public var targetType: String?
+    /// Events about the record with this ID.
     public var targetID: String?
+    /// Events of this action.
     public var action: AuditAction?
     /// Events at or after this instant.
     public var from: Date?

@@ -13,9 +13,9 @@ extension Date {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
-    /// This instant at millisecond precision, so that it survives a round trip through
+    /// This instant rounded to the nearest millisecond, so that it survives a round trip through
     /// the store unchanged.
-    public var truncatedToMilliseconds: Date {
+    public var roundedToMilliseconds: Date {
         Date(millisecondsSince1970: millisecondsSince1970)
     }
 }

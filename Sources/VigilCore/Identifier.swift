@@ -24,6 +24,18 @@ public struct Identifier<Entity: IdentifiedEntity>: RawRepresentable, Hashable, 
         self.rawValue = rawValue
     }
 
+    /// Accepts text as an identifier of this kind only if it has the form Vigil generates: the
+    /// entity's prefix, an underscore and 26 characters of Crockford base 32.
+    /// - Parameter text: The text, such as a path parameter or a field of a request.
+    /// - Returns: `nil` for anything else, so that no malformed value reaches a query.
+    public init?(validating text: String) {
+        let prefix = "\(Entity.identifierPrefix)_"
+        guard text.hasPrefix(prefix), text.utf8.count == prefix.utf8.count + 26,
+            text.dropFirst(prefix.count).allSatisfy({ ULID.alphabet.contains($0) })
+        else { return nil }
+        self.rawValue = text
+    }
+
     /// Makes a new identifier for a record created at `time`.
     /// - Parameters:
     ///   - time: The creation time, encoded in the identifier's first ten characters.

@@ -26,7 +26,9 @@ public enum Permission: String, CaseIterable, Sendable {
     public var grantedRoles: Set<Role> {
         switch self {
         case .readSelf: Set(Role.allCases)
-        case .readPeople: [.admin, .securityOfficer, .auditor, .nurseManager]
+        // Minimum necessary: the directory holds patients too, so nurse managers see their team
+        // through scheduling (a later module), not the whole directory.
+        case .readPeople: [.admin, .securityOfficer, .auditor]
         case .writePeople, .writeFacilities, .manageAllTokens: [.admin]
         case .readFacilities: [.admin, .securityOfficer, .auditor, .nurseManager, .clinician]
         case .manageOwnTokens: [.admin, .securityOfficer, .nurseManager, .clinician, .patient]

@@ -18,6 +18,13 @@ public enum RFC3339 {
     /// - Parameter date: The instant.
     /// - Returns: Text such as `2026-11-29T06:30:00.250Z`.
     public static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        // Formatted from whole milliseconds: Foundation's fractional formatting truncates binary
+        // fractions (…123 ms could print as .122).
+        let milliseconds = date.millisecondsSince1970
+        let seconds = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let wholeSeconds = seconds.remainder < 0 ? seconds.quotient - 1 : seconds.quotient
+        let fraction = seconds.remainder < 0 ? seconds.remainder + 1000 : seconds.remainder
+        let text = Date(timeIntervalSince1970: Double(wholeSeconds)).formatted(Date.ISO8601FormatStyle())
+        return String(text.dropLast()) + "." + String(String(fraction + 1000).dropFirst()) + "Z"
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// Generated secrets carry 256 random bits, written `vigil_` followed by 43 base64url characters.
 /// Because they are random and long, a plain SHA-256 (not a slow password hash) is enough to keep
 /// a stolen database from yielding usable tokens.
-public struct TokenSecret: Sendable, Equatable {
+public struct TokenSecret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The secret as the client sends it in `Authorization: Bearer …`.
     public let value: String
 
@@ -62,8 +62,19 @@ public struct TokenSecret: Sendable, Equatable {
 
     /// The hex SHA-256 of the secret: the only form in which Vigil stores it.
     public var hash: String {
-        SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(value.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
+
+    /// Never the secret itself, so that interpolating a secret into a log line leaks nothing.
+    public var description: String { "TokenSecret(redacted)" }
+    public var debugDescription: String { description }
 }
 
 /// Base64 with the URL-safe alphabet and no padding (RFC 4648 §5).

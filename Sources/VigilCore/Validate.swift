@@ -71,7 +71,7 @@ public enum Validate {
     /// - Throws: ``ValidationError`` for too many or a malformed one.
     public static func facilityIDs(_ ids: [FacilityID], field: String = "facilityIDs") throws -> Set<FacilityID> {
         guard ids.count <= 100 else { throw ValidationError(field: field, message: "must list at most 100 facilities") }
-        for (index, id) in ids.enumerated() where !id.rawValue.hasPrefix("\(Facility.identifierPrefix)_") || id.rawValue.count > 64 {
+        for (index, id) in ids.enumerated() where FacilityID(validating: id.rawValue) == nil {
             throw ValidationError(field: "\(field)[\(index)]", message: "is not a facility ID")
         }
         return Set(ids)

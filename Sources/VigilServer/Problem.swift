@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import VigilCore
+import VigilStore
 
 /// An error answered as `application/problem+json` (RFC 9457), with a stable `type`.
 public struct Problem: Error, Sendable, Equatable {
@@ -21,6 +22,7 @@ public struct Problem: Error, Sendable, Equatable {
     /// The prefix of every problem `type`.
     public static let typePrefix = "urn:vigil:problem:"
 
+    /// Describes a problem; the static constructors below cover the kinds Vigil answers with.
     public init(
         status: HTTPResponse.Status, kind: String, title: String, detail: String, field: String? = nil,
         headers: HTTPFields = [:]
@@ -107,6 +109,37 @@ public struct Problem: Error, Sendable, Equatable {
         Problem(
             status: .internalServerError, kind: "internal", title: "Internal error",
             detail: "Vigil could not complete the request; the log has details under its request ID.")
+    }
+
+    /// The problem that answers an error of the domain or the store, if it is one.
+    /// - Parameter error: A ``Problem``, a ``ValidationError`` or a ``StoreError``.
+    /// - Returns: `nil` for any other error.
+    public init?(answering error: any Error) {
+        switch error {
+        case let problem as Problem: self = problem
+        case let error as ValidationError: self = .invalidField(error.field, error.message)
+        case let error as StoreError: self = Self.answering(error)
+        default: return nil
+        }
+    }
+
+    static func answering(_ error: StoreError) -> Problem {
+        switch error {
+        case .conflict(let message): .conflict(message)
+        case .unknownReference(let field, let id): .invalidField(field, "names \(id), which does not exist")
+        case .notFound(let what): .notFound("There is no \(what).")
+        case .administratorExists: .conflict("An administrator exists already.")
+        case .lastAdministrator:
+            .conflict("This would leave no active administrator; make someone else an administrator first.")
+        case .invalidValue: .invalidBody("A value in the request cannot be stored.")
+        case .notEmpty: .conflict("The database holds data already.")
+        case .corruptRecord: .internalError()
+        }
+    }
+
+    /// A short, content-free summary for the audit trail: status, kind and field.
+    var auditReason: String {
+        "\(status.code) \(kind)" + (field.map { " (\($0))" } ?? "")
     }
 
     /// The response carrying this problem.

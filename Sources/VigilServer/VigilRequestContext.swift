@@ -28,6 +28,16 @@ public struct VigilRequestContext: RequestContext {
         return identity
     }
 
+    /// The `{id}` path parameter as an identifier of `Entity`.
+    /// - Throws: ``Problem`` 404 when it is not an identifier of that kind, so that no malformed
+    ///   value reaches the database.
+    public func pathID<Entity>(_ type: Identifier<Entity>.Type = Identifier<Entity>.self) throws -> Identifier<Entity> {
+        guard let text = parameters.get("id"), let id = Identifier<Entity>(validating: text) else {
+            throw Problem.notFound("There is no \(String(describing: Entity.self).lowercased()) with this ID.")
+        }
+        return id
+    }
+
     /// An audit event about this request, by its authenticated caller (or anonymous).
     /// - Parameters:
     ///   - action: What was done.
@@ -37,7 +47,7 @@ public struct VigilRequestContext: RequestContext {
     ///   - time: When; now by default.
     public func auditEvent(
         _ action: AuditAction, target: AuditTarget?, outcome: AuditOutcome = .success, reason: String? = nil,
-        at time: Date = Date().truncatedToMilliseconds
+        at time: Date = Date().roundedToMilliseconds
     ) -> AuditEventDraft {
         AuditEventDraft(
             occurredAt: time, actor: identity.map(AuditActor.person) ?? .anonymous, action: action, target: target,

@@ -1,7 +1,9 @@
 /// The first schema: the tables and indexes both backends create identically. Each backend adds
 /// its own append-only triggers. Shipped: never edit; add the next version beside it.
 enum SchemaV1 {
-    static let tablesAndIndexes: [String] = [
+    /// The statements, with the audit sequence column typed for the backend: `INTEGER` in SQLite
+    /// (so that it is the table's row ID), `BIGINT` in PostgreSQL.
+    static func tablesAndIndexes(sequenceType: String) -> [String] { [
         """
         CREATE TABLE facilities (
             id TEXT PRIMARY KEY NOT NULL,
@@ -42,7 +44,7 @@ enum SchemaV1 {
         "CREATE INDEX api_tokens_owner ON api_tokens(owner_id, id)",
         """
         CREATE TABLE audit_events (
-            sequence BIGINT PRIMARY KEY NOT NULL,
+            sequence \(sequenceType) PRIMARY KEY NOT NULL,
             id TEXT NOT NULL UNIQUE,
             occurred_at BIGINT NOT NULL,
             actor_kind TEXT NOT NULL,
@@ -61,5 +63,5 @@ enum SchemaV1 {
         "CREATE INDEX audit_events_target ON audit_events(target_type, target_id, sequence)",
         "CREATE INDEX audit_events_action ON audit_events(action, sequence)",
         "CREATE INDEX audit_events_time ON audit_events(occurred_at)",
-    ]
+    ] }
 }

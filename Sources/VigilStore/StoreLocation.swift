@@ -25,16 +25,22 @@ public enum StoreLocation: Sendable, Equatable {
 
 /// A parsed `postgres://user:password@host:port/database?sslmode=…` URL.
 public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
+    /// The server's host name or address.
     public var host: String
+    /// The server's port; 5432 unless the URL says otherwise.
     public var port: Int
+    /// The role to log in as.
     public var username: String
+    /// The role's password, if the URL has one; never printed.
     public var password: String?
+    /// The database name.
     public var database: String
     /// Whether to require TLS (`sslmode=require`; `disable`, the default, does not use it).
     public var requireTLS: Bool
 
     /// Why a database URL was refused.
     public struct ParseError: Error, CustomStringConvertible, Equatable {
+        /// What is wrong, for the operator to read.
         public let description: String
     }
 

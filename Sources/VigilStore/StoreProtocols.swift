@@ -20,7 +20,8 @@ public protocol PeopleStore: Sendable {
     ///   - audit: The event recording the change.
     ///   - change: Edits the record; an error it throws cancels everything.
     /// - Returns: The changed person.
-    /// - Throws: ``StoreError/notFound(_:)``, the errors of ``createPerson(_:audit:)``, or what
+    /// - Throws: ``StoreError/notFound(_:)``, ``StoreError/lastAdministrator`` when the change
+    ///   would leave no active administrator, the errors of ``createPerson(_:audit:)``, or what
     ///   `change` throws.
     func updatePerson(
         id: PersonID, audit: AuditEventDraft, _ change: @escaping @Sendable (inout Person) throws -> Void
@@ -35,7 +36,7 @@ public protocol PeopleStore: Sendable {
     /// People in creation order.
     func people(_ page: PageRequest) async throws -> Page<Person>
 
-    /// Whether any person holds the admin role.
+    /// Whether any person holds the admin role, active or suspended.
     func administratorExists() async throws -> Bool
 }
 
@@ -93,9 +94,12 @@ public protocol AuditStore: Sendable {
 /// First-run set-up.
 public protocol BootstrapStore: Sendable {
     /// Creates the first administrator and their token, unless an administrator exists.
-    /// - Throws: ``StoreError/administratorExists`` when one does; nothing is written then.
+    /// - Parameter requireEmptyDirectory: Refuse unless nobody at all is in the directory (for a
+    ///   bootstrap at first start, which must never fire again later).
+    /// - Throws: ``StoreError/administratorExists`` when one does, ``StoreError/notEmpty`` when
+    ///   `requireEmptyDirectory` and someone is; nothing is written then.
     func bootstrapAdministrator(
-        _ person: Person, token: APIToken, secretHash: String, audit: AuditEventDraft
+        _ person: Person, token: APIToken, secretHash: String, audit: AuditEventDraft, requireEmptyDirectory: Bool
     ) async throws
 
     /// Loads a data set into a database that holds no facilities and no one but administrators.

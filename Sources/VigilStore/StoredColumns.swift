@@ -141,7 +141,9 @@ struct AuditCondition {
             conditions.append(.init(sqlPrefix: "occurred_at < ", value: .integer(until.millisecondsSince1970)))
         }
         if let after {
-            guard let sequence = Int64(after) else { throw StoreError.corruptRecord("cursor is not a sequence") }
+            guard let sequence = Int64(after) else {
+                throw ValidationError(field: "cursor", message: "is not a position in the audit trail")
+            }
             conditions.append(.init(sqlPrefix: "sequence < ", value: .integer(sequence)))
         }
         return conditions

@@ -40,8 +40,10 @@ struct Admin: AsyncParsableCommand {
                 }
             } catch StoreError.administratorExists {
                 throw CommandFailure(
-                    "an administrator exists already; an administrator can make more tokens with "
-                        + "`vigil admin token create` or POST /api/v1/tokens")
+                    "an administrator exists already; make more tokens with `vigil admin token create` "
+                        + "or POST /api/v1/tokens")
+            } catch let error as StoreError {
+                throw CommandFailure(error.description)
             } catch let error as VigilCore.ValidationError {
                 throw CommandFailure("--\(error.field) \(error.message)")
             }
@@ -110,25 +112,28 @@ struct TokenRequest: Sendable {
         guard let owner = try await findPerson(in: store) else {
             throw CommandFailure("no person has \(email.map { "the email \($0)" } ?? "the ID \(personID ?? "")")")
         }
-        let scopes = scopes.isEmpty ? owner.roles : scopes
-        if let excess = scopes.subtracting(owner.roles).sorted().first {
-            throw CommandFailure("\(owner.name) does not hold the role \(excess.rawValue)")
+        let now = Date().roundedToMilliseconds
+        let token: APIToken
+        let secret: TokenSecret
+        do {
+            (token, secret) = try APIToken.issue(
+                for: owner, name: name, scopes: scopes.isEmpty ? nil : scopes, grantable: owner.roles,
+                lifetimeDays: expiresInDays, createdBy: nil, at: now)
+        } catch let error as VigilCore.ValidationError {
+            throw CommandFailure("\(error.field) \(error.message) (\(owner.name) holds: \(owner.roles.sorted().map(\.rawValue).joined(separator: ", ")))")
         }
-        let now = Date().truncatedToMilliseconds
-        let secret = TokenSecret.generate()
-        let token = APIToken(
-            id: .generate(at: now), ownerID: owner.id, name: try Validate.text(name, field: "name", maximumLength: 100),
-            scopes: scopes, createdAt: now, expiresAt: now.addingTimeInterval(Double(expiresInDays) * 86_400),
-            createdBy: nil)
         let audit = AuditEventDraft(
-            occurredAt: now, actor: .system("cli"), action: .tokenCreated,
-            target: AuditTarget(type: "token", id: token.id.rawValue), outcome: .success)
+            occurredAt: now, actor: .system("cli"), action: .tokenCreated, target: .token(token.id),
+            outcome: .success, reason: "for \(owner.id)")
         try await store.createToken(token, secretHash: secret.hash, audit: audit)
         return secret
     }
 
     func findPerson(in store: any VigilStore) async throws -> Person? {
-        if let personID { return try await store.person(id: PersonID(rawValue: personID)) }
+        if let personID {
+            guard let id = PersonID(validating: personID) else { throw CommandFailure("--person \(personID) is not a person ID") }
+            return try await store.person(id: id)
+        }
         return try await store.person(email: email ?? "")
     }
 }

@@ -25,12 +25,14 @@ import VigilCore
     }
 
     @Test func facilityListsAreBoundedAndWellFormed() throws {
-        #expect(try Validate.facilityIDs([FacilityID(rawValue: "fac_1"), FacilityID(rawValue: "fac_1")]).count == 1)
+        let facility = FacilityID.generate(at: Date())
+        #expect(try Validate.facilityIDs([facility, facility]) == [facility])
         #expect(throws: ValidationError(field: "facilityIDs[1]", message: "is not a facility ID")) {
-            try Validate.facilityIDs([FacilityID(rawValue: "fac_1"), FacilityID(rawValue: "per_1")])
+            try Validate.facilityIDs([facility, FacilityID(rawValue: "per" + facility.rawValue.dropFirst(3))])
         }
+        #expect(throws: ValidationError.self) { try Validate.facilityIDs([FacilityID(rawValue: "fac_\u{0}")]) }
         #expect(throws: ValidationError.self) {
-            try Validate.facilityIDs((0...100).map { FacilityID(rawValue: "fac_\($0)") })
+            try Validate.facilityIDs((0...100).map { _ in FacilityID.generate(at: Date()) })
         }
         #expect(throws: ValidationError.self) { try Validate.roles([]) }
     }
@@ -40,13 +42,20 @@ import VigilCore
         let fraction = try #require(RFC3339.parse("2026-11-29T07:30:00.250+01:00"))
         #expect(fraction.timeIntervalSince(whole) == 0.25)
         #expect(RFC3339.format(fraction) == "2026-11-29T06:30:00.250Z")
+        for milliseconds in Int64(1_800_000_000_000)...1_800_000_000_999 {
+            let date = Date(millisecondsSince1970: milliseconds)
+            let text = RFC3339.format(date)
+            #expect(text.hasSuffix(String(format: ".%03dZ", Int(milliseconds % 1000))), "\(text)")
+            #expect(RFC3339.parse(text)?.millisecondsSince1970 == milliseconds, "\(text)")
+        }
+        #expect(RFC3339.format(Date(millisecondsSince1970: -1)) == "1969-12-31T23:59:59.999Z")
         #expect(RFC3339.parse("yesterday") == nil)
         #expect(RFC3339.parse("2026-11-29") == nil)
     }
 
     @Test func datesSurviveTheStoresPrecision() {
         let date = Date(timeIntervalSince1970: 1_800_000_000.123456)
-        let truncated = date.truncatedToMilliseconds
+        let truncated = date.roundedToMilliseconds
         #expect(truncated.millisecondsSince1970 == 1_800_000_000_123)
         #expect(Date(millisecondsSince1970: truncated.millisecondsSince1970) == truncated)
         for milliseconds in Int64(0)...2_000 {

@@ -13,9 +13,9 @@ import VigilTestSupport
     /// The expected matrix: for each route, the roles that may call it.
     static let allowed: [String: Set<Role>] = [
         "GET /api/v1/me": Set(Role.allCases),
-        "GET /api/v1/people": [.admin, .securityOfficer, .auditor, .nurseManager],
+        "GET /api/v1/people": [.admin, .securityOfficer, .auditor],
         "POST /api/v1/people": [.admin],
-        "GET /api/v1/people/{id}": [.admin, .securityOfficer, .auditor, .nurseManager],
+        "GET /api/v1/people/{id}": [.admin, .securityOfficer, .auditor],
         "PATCH /api/v1/people/{id}": [.admin],
         "GET /api/v1/facilities": [.admin, .securityOfficer, .auditor, .nurseManager, .clinician],
         "POST /api/v1/facilities": [.admin],

@@ -14,6 +14,7 @@ import VigilTestSupport
         "{\"name\": 12}", "{\"name\": null}", "{\"name\": [\"a\"]}", "{\"name\": {\"nested\": true}}",
         String(repeating: "{\"a\":", count: 600) + "1" + String(repeating: "}", count: 600),
         "{\"name\": \"" + String(repeating: "x", count: 20_000) + "\"}",
+        #"{"name": "nul\u0000byte"}"#,
     ]
 
     /// Bodies that are wrong for one route in particular.
@@ -31,6 +32,7 @@ import VigilTestSupport
             #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"], "facilityIDs": ["fac_nope"]}"#,
             #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"], "facilityIDs": [7]}"#,
             #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"], "facilityIDs": ["per_x"]}"#,
+            #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"], "facilityIDs": ["fac_\u0000"]}"#,
         ],
         "PATCH /api/v1/people/{id}": [
             #"{"roles": []}"#, #"{"roles": ["wizard"]}"#, #"{"status": "gone"}"#, #"{"email": "x"}"#,
@@ -47,7 +49,7 @@ import VigilTestSupport
             #"{"name": "t", "scopes": ["admin", "wizard"]}"#, #"{"name": "t", "scopes": []}"#,
             #"{"name": "t", "expiresInDays": 0}"#, #"{"name": "t", "expiresInDays": 366}"#,
             #"{"name": "t", "expiresInDays": "soon"}"#, #"{"name": "t", "personID": "per_nobody"}"#,
-            #"{"scopes": ["admin"]}"#,
+            #"{"scopes": ["admin"]}"#, #"{"name": "t", "personID": "\u0000"}"#,
         ],
     ]
 
@@ -76,6 +78,12 @@ import VigilTestSupport
                 #expect(notJSON.status == .unsupportedMediaType, "\(route) with text/plain")
             }
             #expect(try await StoreCounts.of(server.store) == before)
+            let failures = try await server.store.auditEvents(
+                AuditEventFilter(action: .personCreated), try PageRequest(limit: 200)
+            ).items
+            // Every bad body, and the text/plain one.
+            #expect(failures.count == Self.commonCorpus.count + Self.routeCorpus["POST /api/v1/people"]!.count + 1)
+            #expect(failures.allSatisfy { $0.outcome == .failure && $0.reason?.hasPrefix("4") == true })
             #expect(try await server.store.person(id: person.id) == person)
             #expect(try await server.store.facility(id: facility.id) == facility)
         }
@@ -108,6 +116,9 @@ import VigilTestSupport
                 "/api/v1/people?limit=0", "/api/v1/people?limit=201", "/api/v1/people?limit=ten",
                 "/api/v1/people?cursor=garbage", "/api/v1/people?sort=name", "/api/v1/people?limit=1&limit=2",
                 "/api/v1/audit-events?from=yesterday", "/api/v1/audit-events?cursor=\(Self.cursor("abc"))",
+                "/api/v1/audit-events?actor=%00", "/api/v1/audit-events?targetID=a%00b",
+                "/api/v1/people?cursor=\(Self.cursor("\u{0}"))", "/api/v1/tokens?personID=%00",
+                "/api/v1/tokens?personID=per_bad",
             ] {
                 let response = try await server.send(.get, uri, as: .admin)
                 #expect(response.status == .badRequest, "\(uri): \(response.status)")
@@ -121,6 +132,18 @@ import VigilTestSupport
             let body = #"{"name": "A", "email": "a@b.example", "affiliation": "employee", "roles": ["clinician"], "x": ""# + String(repeating: "y", count: 4096) + "\"}"
             let response = try await server.send(.post, "/api/v1/people", as: .admin, body: body)
             #expect(response.status == .contentTooLarge)
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func malformedPathIDsAre404(_ backend: StoreBackend) async throws {
+        try await TestServer.run(backend) { server in
+            for id in ["per_%00", "per_x", "%00", String(repeating: "a", count: 300), "fac_01M8K0Z4WXB2C7H7HD78EW0FN1"] {
+                let response = try await server.send(.get, "/api/v1/people/\(id)", as: .admin)
+                #expect(response.status == .notFound, "\(id): \(response.status)")
+                let patch = try await server.send(.patch, "/api/v1/people/\(id)", as: .admin, body: #"{"name": "x"}"#)
+                #expect(patch.status == .notFound, "\(id): \(patch.status)")
+            }
         }
     }
 

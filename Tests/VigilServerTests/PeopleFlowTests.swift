@@ -1,9 +1,12 @@
 import Foundation
 import HTTPTypes
+import Logging
 import Testing
 import VigilCore
 import VigilStore
 import VigilTestSupport
+
+@testable import VigilServer
 
 /// The directory of people and facilities over the API, with its audit trail.
 @Suite struct PeopleFlowTests {
@@ -105,6 +108,47 @@ import VigilTestSupport
                 .get, "/api/v1/audit-events?from=2000-01-01T00:00:00.000Z&until=2999-01-01T00:00:00Z&limit=200",
                 as: .auditor)
             #expect(((try window.json()["items"] as? [Any])?.count ?? 0) > 3)
+        }
+    }
+}
+
+/// The rules that keep someone in charge.
+@Suite struct AdministratorGuardTests {
+    @Test func theLastAdministratorCannotBeSuspendedAndTheChangeIsExplained() async throws {
+        try await TestServer.run { server in
+            let admin = server.cast.person(.admin)
+            let refused = try await server.send(
+                .patch, "/api/v1/people/\(admin.id)", as: .admin, body: #"{"status": "suspended"}"#)
+            #expect(refused.status == .conflict)
+            #expect(try refused.string("detail")?.contains("no active administrator") == true)
+            let events = try await server.store.auditEvents(AuditEventFilter(action: .personUpdated), .first).items
+            #expect(events.first?.outcome == .failure)
+            #expect(events.first?.reason == "409 conflict")
+            #expect(events.first?.target == AuditTarget(type: "route", id: "PATCH /api/v1/people/\(admin.id)"))
+
+            let nurse = server.cast.person(.clinician)
+            let promoted = try await server.send(
+                .patch, "/api/v1/people/\(nurse.id)", as: .admin, body: #"{"roles": ["admin", "clinician"], "name": "N"}"#)
+            #expect(promoted.status == .ok)
+            let update = try await server.store.auditEvents(AuditEventFilter(action: .personUpdated), .first).items.first
+            #expect(update?.outcome == .success)
+            #expect(update?.reason == "changed name; roles=admin,clinician")
+        }
+    }
+
+    @Test func aLeftoverBootstrapTokenNeverCreatesALaterAdministrator() async throws {
+        let chosen = "leftover-bootstrap-token-0123456789abcdef"
+        try await TestServer.run(configure: { $0.bootstrapToken = chosen }) { server in
+            // The cast (people in every role) was stored after start-up; a restart must ignore the token.
+            let logger = Logger(label: "test")
+            var configuration = ServerConfiguration()
+            configuration.bootstrapToken = "another-leftover-token-0123456789abcdef"
+            try await StartupTasksProbe.run(configuration: configuration, store: server.store, logger: logger)
+            let again = try await server.send(
+                .get, "/api/v1/me", secret: TokenSecret(presented: "another-leftover-token-0123456789abcdef"))
+            #expect(again.status == .unauthorized)
+            let bootstraps = try await server.store.auditEvents(AuditEventFilter(action: .administratorBootstrapped), .first)
+            #expect(bootstraps.items.count == 1)
         }
     }
 }

@@ -144,16 +144,29 @@ import VigilTestSupport
     }
 
     @Test(arguments: StoreBackend.available)
-    func administratorExistsOnlyWhileAnActiveAdminDoes(_ backend: StoreBackend) async throws {
+    func theLastActiveAdministratorCannotBeSuspendedOrDemoted(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
             #expect(try await !store.administratorExists())
             try await store.createPerson(Fixtures.person(.securityOfficer), audit: Fixtures.audit())
             #expect(try await !store.administratorExists())
-            let admin = Fixtures.person(.admin)
-            try await store.createPerson(admin, audit: Fixtures.audit())
+            let first = Fixtures.person(.admin)
+            try await store.createPerson(first, audit: Fixtures.audit())
             #expect(try await store.administratorExists())
-            _ = try await store.updatePerson(id: admin.id, audit: Fixtures.audit()) { $0.status = .suspended }
-            #expect(try await !store.administratorExists())
+            for change: @Sendable (inout Person) -> Void in [{ $0.status = .suspended }, { $0.roles = [.auditor] }] {
+                await #expect(throws: StoreError.lastAdministrator) {
+                    try await store.updatePerson(id: first.id, audit: Fixtures.audit("person.update"), change)
+                }
+            }
+            #expect(try await store.person(id: first.id) == first)
+            let second = Fixtures.person(.admin)
+            try await store.createPerson(second, audit: Fixtures.audit())
+            _ = try await store.updatePerson(id: first.id, audit: Fixtures.audit()) { $0.status = .suspended }
+            #expect(try await store.administratorExists())
+            await #expect(throws: StoreError.lastAdministrator) {
+                try await store.updatePerson(id: second.id, audit: Fixtures.audit()) { $0.status = .suspended }
+            }
+            // Renaming the last administrator is fine.
+            _ = try await store.updatePerson(id: second.id, audit: Fixtures.audit()) { $0.name = "Renamed" }
         }
     }
 }

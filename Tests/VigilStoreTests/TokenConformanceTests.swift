@@ -82,15 +82,45 @@ import VigilTestSupport
             let admin = Fixtures.person(.admin)
             try await store.bootstrapAdministrator(
                 admin, token: Fixtures.token(for: admin), secretHash: TokenSecret.generate().hash,
-                audit: Fixtures.audit("admin.bootstrap"))
+                audit: Fixtures.audit("admin.bootstrap"), requireEmptyDirectory: true)
             let second = Fixtures.person(.admin)
             await #expect(throws: StoreError.administratorExists) {
                 try await store.bootstrapAdministrator(
                     second, token: Fixtures.token(for: second), secretHash: TokenSecret.generate().hash,
-                    audit: Fixtures.audit("admin.bootstrap"))
+                    audit: Fixtures.audit("admin.bootstrap"), requireEmptyDirectory: false)
             }
             #expect(try await store.person(id: second.id) == nil)
             #expect(try await store.auditEvents(AuditEventFilter(action: "admin.bootstrap"), .first).items.count == 1)
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func aFirstStartBootstrapNeedsAnEmptyDirectory(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            try await store.createPerson(Fixtures.person(.clinician), audit: Fixtures.audit())
+            let admin = Fixtures.person(.admin)
+            await #expect(throws: StoreError.notEmpty) {
+                try await store.bootstrapAdministrator(
+                    admin, token: Fixtures.token(for: admin), secretHash: TokenSecret.generate().hash,
+                    audit: Fixtures.audit("admin.bootstrap"), requireEmptyDirectory: true)
+            }
+            #expect(try await !store.administratorExists())
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func conflictsNameTheRuleBroken(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let owner = Fixtures.person(.clinician)
+            let secret = try await Fixtures.enroll(owner, in: store).secret
+            await #expect(throws: StoreError.conflict("a token with this secret exists already")) {
+                try await store.createToken(Fixtures.token(for: owner), secretHash: secret.hash, audit: Fixtures.audit())
+            }
+            let facility = Fixtures.facility()
+            try await store.createFacility(facility, audit: Fixtures.audit())
+            await #expect(throws: StoreError.conflict("a record with this ID exists already")) {
+                try await store.createFacility(facility, audit: Fixtures.audit())
+            }
         }
     }
 

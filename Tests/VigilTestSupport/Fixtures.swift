@@ -5,7 +5,7 @@ import VigilStore
 /// Records for tests, with sensible values that each test overrides as it needs.
 public enum Fixtures {
     /// The moment fixtures are created at, in the store's precision.
-    public static var now: Date { Date().truncatedToMilliseconds }
+    public static var now: Date { Date().roundedToMilliseconds }
 
     /// A person with one role.
     public static func person(

@@ -14,12 +14,19 @@ struct APIEndpoint: Sendable {
     /// The path below `/api/v1`, with `{name}` captures, such as `/people/{id}`.
     let path: String
     let permission: Permission
+    /// The action a write records; a write that fails after authorization is recorded under it
+    /// with outcome `failure`. `nil` for reads.
+    let auditAction: AuditAction?
     let handler: Handler
 
-    init(_ method: HTTPRequest.Method, _ path: String, _ permission: Permission, handler: @escaping Handler) {
+    init(
+        _ method: HTTPRequest.Method, _ path: String, _ permission: Permission, audit auditAction: AuditAction? = nil,
+        handler: @escaping Handler
+    ) {
         self.method = method
         self.path = path
         self.permission = permission
+        self.auditAction = auditAction
         self.handler = handler
     }
 
@@ -38,7 +45,17 @@ struct APIEndpoint: Sendable {
                         "This requires the \(endpoint.permission.rawValue) permission, which your roles do not grant.",
                         request: request, context: context, store: store)
                 }
-                return try await endpoint.handler(request, context)
+                do {
+                    return try await endpoint.handler(request, context)
+                } catch {
+                    if let action = endpoint.auditAction {
+                        let reason = Problem(answering: error)?.auditReason ?? "500 internal"
+                        try await store.appendAuditEvent(
+                            context.auditEvent(
+                                action, target: routeTarget(request, context), outcome: .failure, reason: reason))
+                    }
+                    throw error
+                }
             }
         }
     }

@@ -79,7 +79,8 @@ enum Cursor {
     /// - Throws: ``Problem`` 400 for a cursor Vigil did not make.
     static func decode(_ cursor: String) throws -> String {
         guard cursor.count <= 200, let data = Base64URL.decode(cursor),
-            let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:")
+            let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:"),
+            !text.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
         else { throw Problem.invalidQuery("cursor", "is not a cursor returned by this API") }
         return String(text.dropFirst(3))
     }

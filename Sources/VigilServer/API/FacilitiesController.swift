@@ -11,9 +11,9 @@ struct FacilitiesController {
     var endpoints: [APIEndpoint] {
         [
             APIEndpoint(.get, "/facilities", .readFacilities, handler: list),
-            APIEndpoint(.post, "/facilities", .writeFacilities, handler: create),
+            APIEndpoint(.post, "/facilities", .writeFacilities, audit: .facilityCreated, handler: create),
             APIEndpoint(.get, "/facilities/{id}", .readFacilities, handler: show),
-            APIEndpoint(.patch, "/facilities/{id}", .writeFacilities, handler: update),
+            APIEndpoint(.patch, "/facilities/{id}", .writeFacilities, audit: .facilityUpdated, handler: update),
         ]
     }
 
@@ -39,7 +39,7 @@ struct FacilitiesController {
     }
 
     @Sendable func show(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
-        let id = FacilityID(rawValue: try context.parameters.require("id"))
+        let id = try context.pathID(FacilityID.self)
         guard let facility = try await store.facility(id: id) else {
             throw Problem.notFound("There is no facility \(id).")
         }
@@ -48,7 +48,7 @@ struct FacilitiesController {
 
     @Sendable func create(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let body = try await request.decodeBody(as: CreateBody.self, limit: bodyLimit)
-        let now = Date().truncatedToMilliseconds
+        let now = Date().roundedToMilliseconds
         let facility = Facility(
             id: .generate(at: now), name: try Validate.text(body.name, field: "name", maximumLength: 200),
             address: try Validate.text(body.address, field: "address", maximumLength: 500),
@@ -60,12 +60,12 @@ struct FacilitiesController {
     }
 
     @Sendable func update(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
-        let id = FacilityID(rawValue: try context.parameters.require("id"))
+        let id = try context.pathID(FacilityID.self)
         let body = try await request.decodeBody(as: UpdateBody.self, limit: bodyLimit)
         let name = try body.name.map { try Validate.text($0, field: "name", maximumLength: 200) }
         let address = try body.address.map { try Validate.text($0, field: "address", maximumLength: 500) }
         let timeZone = try body.timeZone.map { try Validate.timeZone($0) }
-        let now = Date().truncatedToMilliseconds
+        let now = Date().roundedToMilliseconds
         let changed = try await store.updateFacility(
             id: id, audit: context.auditEvent(.facilityUpdated, target: .facility(id), at: now)
         ) { facility in

@@ -11,9 +11,9 @@ struct PeopleController {
     var endpoints: [APIEndpoint] {
         [
             APIEndpoint(.get, "/people", .readPeople, handler: list),
-            APIEndpoint(.post, "/people", .writePeople, handler: create),
+            APIEndpoint(.post, "/people", .writePeople, audit: .personCreated, handler: create),
             APIEndpoint(.get, "/people/{id}", .readPeople, handler: show),
-            APIEndpoint(.patch, "/people/{id}", .writePeople, handler: update),
+            APIEndpoint(.patch, "/people/{id}", .writePeople, audit: .personUpdated, handler: update),
         ]
     }
 
@@ -41,6 +41,19 @@ struct PeopleController {
         let roles: [Role]?
         let facilityIDs: [FacilityID]?
         let status: PersonStatus?
+
+        /// What the change does, for the audit trail: the fields changed, with the new roles
+        /// and status (who granted a role or suspended someone matters to an auditor).
+        var changeSummary: String {
+            var parts: [String] = []
+            if name != nil { parts.append("name") }
+            if email != nil { parts.append("email") }
+            if let affiliation { parts.append("affiliation=\(affiliation.rawValue)") }
+            if let roles { parts.append("roles=\(Set(roles).sorted().map(\.rawValue).joined(separator: ","))") }
+            if facilityIDs != nil { parts.append("facilityIDs") }
+            if let status { parts.append("status=\(status.rawValue)") }
+            return "changed " + (parts.isEmpty ? "nothing" : parts.joined(separator: "; "))
+        }
     }
 
     @Sendable func list(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
@@ -49,14 +62,14 @@ struct PeopleController {
     }
 
     @Sendable func show(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
-        let id = PersonID(rawValue: try context.parameters.require("id"))
+        let id = try context.pathID(PersonID.self)
         guard let person = try await store.person(id: id) else { throw Problem.notFound("There is no person \(id).") }
         return try APIJSON.response(PersonResource(person))
     }
 
     @Sendable func create(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let body = try await request.decodeBody(as: CreateBody.self, limit: bodyLimit)
-        let now = Date().truncatedToMilliseconds
+        let now = Date().roundedToMilliseconds
         let person = Person(
             id: .generate(at: now), name: try Validate.text(body.name, field: "name", maximumLength: 200),
             email: try Validate.email(body.email), affiliation: body.affiliation, roles: try Validate.roles(Set(body.roles)),
@@ -69,15 +82,15 @@ struct PeopleController {
     }
 
     @Sendable func update(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
-        let id = PersonID(rawValue: try context.parameters.require("id"))
+        let id = try context.pathID(PersonID.self)
         let body = try await request.decodeBody(as: UpdateBody.self, limit: bodyLimit)
         let name = try body.name.map { try Validate.text($0, field: "name", maximumLength: 200) }
         let email = try body.email.map { try Validate.email($0) }
         let roles = try body.roles.map { try Validate.roles(Set($0)) }
         let facilityIDs = try body.facilityIDs.map { try Validate.facilityIDs($0) }
-        let now = Date().truncatedToMilliseconds
+        let now = Date().roundedToMilliseconds
         let changed = try await store.updatePerson(
-            id: id, audit: context.auditEvent(.personUpdated, target: .person(id), at: now)
+            id: id, audit: context.auditEvent(.personUpdated, target: .person(id), reason: body.changeSummary, at: now)
         ) { person in
             if let name { person.name = name }
             if let email { person.email = email }
@@ -89,13 +102,4 @@ struct PeopleController {
         }
         return try APIJSON.response(PersonResource(changed))
     }
-}
-
-extension AuditTarget {
-    /// A person as the target of an audited action.
-    static func person(_ id: PersonID) -> AuditTarget { AuditTarget(type: "person", id: id.rawValue) }
-    /// A facility as the target of an audited action.
-    static func facility(_ id: FacilityID) -> AuditTarget { AuditTarget(type: "facility", id: id.rawValue) }
-    /// An API token as the target of an audited action.
-    static func token(_ id: APITokenID) -> AuditTarget { AuditTarget(type: "token", id: id.rawValue) }
 }

@@ -13,9 +13,9 @@ struct TokensController {
     var endpoints: [APIEndpoint] {
         [
             APIEndpoint(.get, "/tokens", .readSelf, handler: list),
-            APIEndpoint(.post, "/tokens", .manageOwnTokens, handler: create),
+            APIEndpoint(.post, "/tokens", .manageOwnTokens, audit: .tokenCreated, handler: create),
             APIEndpoint(.get, "/tokens/{id}", .readSelf, handler: show),
-            APIEndpoint(.delete, "/tokens/{id}", .manageOwnTokens, handler: revoke),
+            APIEndpoint(.delete, "/tokens/{id}", .manageOwnTokens, audit: .tokenRevoked, handler: revoke),
         ]
     }
 
@@ -36,7 +36,10 @@ struct TokensController {
         let identity = try context.requireIdentity()
         let query = try QueryParameters(request)
         let page = try query.page(alsoAllowing: ["personID"])
-        var owner = query["personID"].map(PersonID.init(rawValue:))
+        var owner = try query["personID"].map { text in
+            guard let id = PersonID(validating: text) else { throw Problem.invalidQuery("personID", "is not a person ID") }
+            return id
+        }
         if !identity.has(.readAllTokens) {
             if let owner, owner != identity.person.id {
                 try await APIEndpoint.deny(
@@ -58,7 +61,9 @@ struct TokensController {
     @Sendable func create(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let body = try await request.decodeBody(as: CreateBody.self, limit: bodyLimit)
-        let name = try Validate.text(body.name, field: "name", maximumLength: 100)
+        if let personID = body.personID, PersonID(validating: personID.rawValue) == nil {
+            throw Problem.invalidField("personID", "is not a person ID")
+        }
         let ownerID = body.personID ?? identity.person.id
         let forSelf = ownerID == identity.person.id
         if !forSelf, !identity.has(.manageAllTokens) {
@@ -71,21 +76,14 @@ struct TokensController {
         }
         // A token never carries more than its owner holds, nor more than the caller's own token
         // when people make tokens for themselves.
-        let grantable = forSelf ? identity.roles : owner.roles
-        let scopes = Set(body.scopes ?? Array(grantable))
-        guard !scopes.isEmpty else { throw Problem.invalidField("scopes", "must name at least one role") }
-        if let excess = scopes.subtracting(grantable).sorted().first {
-            throw Problem.invalidField("scopes", "includes \(excess.rawValue), which cannot be granted to this token")
-        }
-        let days = body.expiresInDays ?? 90
-        guard (1...365).contains(days) else { throw Problem.invalidField("expiresInDays", "must be between 1 and 365") }
-        let now = Date().truncatedToMilliseconds
-        let secret = TokenSecret.generate()
-        let token = APIToken(
-            id: .generate(at: now), ownerID: owner.id, name: name, scopes: scopes, createdAt: now,
-            expiresAt: now.addingTimeInterval(Double(days) * 86_400), createdBy: identity.person.id)
+        let now = Date().roundedToMilliseconds
+        let (token, secret) = try APIToken.issue(
+            for: owner, name: body.name, scopes: body.scopes.map(Set.init),
+            grantable: forSelf ? identity.roles : owner.roles, lifetimeDays: body.expiresInDays ?? 90,
+            createdBy: identity.person.id, at: now)
         try await store.createToken(
-            token, secretHash: secret.hash, audit: context.auditEvent(.tokenCreated, target: .token(token.id), at: now))
+            token, secretHash: secret.hash,
+            audit: context.auditEvent(.tokenCreated, target: .token(token.id), reason: "for \(owner.id)", at: now))
         return try APIJSON.response(
             CreatedTokenResource(token: TokenResource(token, now: now), secret: secret.value), status: .created,
             location: "\(APIEndpoint.prefix)/tokens/\(token.id)")
@@ -98,7 +96,7 @@ struct TokensController {
             try await APIEndpoint.deny(
                 "Only administrators revoke other people's tokens.", request: request, context: context, store: store)
         }
-        let now = Date().truncatedToMilliseconds
+        let now = Date().roundedToMilliseconds
         let revoked = try await store.revokeToken(
             id: token.id, at: now, audit: context.auditEvent(.tokenRevoked, target: .token(token.id), at: now))
         return try APIJSON.response(TokenResource(revoked, now: now))
@@ -108,10 +106,15 @@ struct TokensController {
     /// callers who may not read them, so that their existence does not leak.
     func visibleToken(_ request: Request, _ context: VigilRequestContext) async throws -> APIToken {
         let identity = try context.requireIdentity()
-        let id = APITokenID(rawValue: try context.parameters.require("id"))
-        guard let token = try await store.token(id: id),
-            token.ownerID == identity.person.id || identity.has(.readAllTokens)
-        else { throw Problem.notFound("There is no token \(id).") }
+        let id = try context.pathID(APITokenID.self)
+        guard let token = try await store.token(id: id) else { throw Problem.notFound("There is no token \(id).") }
+        guard token.ownerID == identity.person.id || identity.has(.readAllTokens) else {
+            try await store.appendAuditEvent(
+                context.auditEvent(
+                    .authorizationDenied, target: .token(id), outcome: .failure,
+                    reason: "another person's token, answered as not found"))
+            throw Problem.notFound("There is no token \(id).")
+        }
         return token
     }
 }

@@ -12,7 +12,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let now = Date().truncatedToMilliseconds
+        let now = Date().roundedToMilliseconds
         var context = context
         var claimed: (APIToken, Person)?
         do {
@@ -43,7 +43,15 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 }
 
-/// The audit target naming the route a request asked for.
+/// The audit target naming the route a request asked for, with its `{id}` filled in when the
+/// ID is plausible (letters, digits and underscores); anything else stays `{id}`, so that no
+/// attacker-chosen text reaches the trail.
 func routeTarget(_ request: Request, _ context: VigilRequestContext) -> AuditTarget {
-    AuditTarget(type: "route", id: "\(request.method.rawValue) \(context.endpointPath ?? request.uri.path)")
+    var path = context.endpointPath ?? "unmatched"
+    if let id = context.parameters.get("id"), id.count <= 64,
+        id.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "_" }), id.allSatisfy(\.isASCII)
+    {
+        path = path.replacingOccurrences(of: "{id}", with: id)
+    }
+    return AuditTarget(type: "route", id: "\(request.method.rawValue) \(path)")
 }

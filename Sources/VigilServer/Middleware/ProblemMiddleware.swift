@@ -22,13 +22,8 @@ struct ProblemMiddleware: RouterMiddleware {
     }
 
     func problem(for error: any Error, request: Request, context: Context) -> Problem {
+        if let problem = Problem(answering: error) { return problem }
         switch error {
-        case let problem as Problem:
-            return problem
-        case let error as ValidationError:
-            return .invalidField(error.field, error.message)
-        case let error as StoreError:
-            return Self.problem(for: error)
         case let error as HTTPError where error.status == .notFound:
             // Only the router throws this HTTPError (handlers throw Problems): no route matched.
             let allowed = routes.allowedMethods(forPath: request.uri.path)
@@ -41,17 +36,6 @@ struct ProblemMiddleware: RouterMiddleware {
         default:
             context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
             return .internalError()
-        }
-    }
-
-    static func problem(for error: StoreError) -> Problem {
-        switch error {
-        case .conflict(let message): .conflict(message)
-        case .unknownReference(let field, let id): .invalidField(field, "names \(id), which does not exist")
-        case .notFound(let what): .notFound("There is no \(what).")
-        case .administratorExists: .conflict("An administrator exists already.")
-        case .notEmpty: .conflict("The database holds data already.")
-        case .corruptRecord: .internalError()
         }
     }
 }

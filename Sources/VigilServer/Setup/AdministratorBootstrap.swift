@@ -10,7 +10,7 @@ public enum AdministratorBootstrap {
     /// The email given to the first administrator unless the operator chooses one.
     public static let defaultEmail = "admin@vigil.local"
     /// How long the bootstrap token lasts.
-    public static let tokenLifetimeDays = 365
+    public static let tokenLifetimeDays = APIToken.maximumLifetimeDays
 
     /// Creates the first administrator with a token whose secret is `secret`.
     /// - Parameters:
@@ -19,26 +19,29 @@ public enum AdministratorBootstrap {
     ///   - name: The administrator's name.
     ///   - email: The administrator's email.
     ///   - actor: Who is bootstrapping, for the audit trail (`cli` or `startup`).
+    ///   - requireEmptyDirectory: Refuse unless nobody is in the directory yet (first start).
     /// - Returns: The new administrator.
-    /// - Throws: ``StoreError/administratorExists`` when an active administrator exists;
-    ///   ``ValidationError`` for a bad name or email.
+    /// - Throws: ``StoreError/administratorExists`` when an administrator exists,
+    ///   ``StoreError/notEmpty`` (with `requireEmptyDirectory`), ``ValidationError`` for a bad name
+    ///   or email.
     @discardableResult
     public static func run(
         store: any VigilStore, secret: TokenSecret, name: String = defaultName, email: String = defaultEmail,
-        actor: String
+        actor: String, requireEmptyDirectory: Bool = false
     ) async throws -> Person {
-        let now = Date().truncatedToMilliseconds
+        let now = Date().roundedToMilliseconds
         let person = Person(
             id: .generate(at: now), name: try Validate.text(name, field: "name", maximumLength: 200),
             email: try Validate.email(email), affiliation: .employee, roles: [.admin], facilityIDs: [],
             status: .active, createdAt: now, updatedAt: now)
-        let token = APIToken(
-            id: .generate(at: now), ownerID: person.id, name: "bootstrap", scopes: [.admin], createdAt: now,
-            expiresAt: now.addingTimeInterval(Double(tokenLifetimeDays) * 86_400), createdBy: nil)
+        let (token, _) = try APIToken.issue(
+            for: person, name: "bootstrap", scopes: nil, grantable: person.roles, lifetimeDays: tokenLifetimeDays,
+            createdBy: nil, secret: secret, at: now)
         let audit = AuditEventDraft(
             occurredAt: now, actor: .system(actor), action: .administratorBootstrapped, target: .person(person.id),
             outcome: .success)
-        try await store.bootstrapAdministrator(person, token: token, secretHash: secret.hash, audit: audit)
+        try await store.bootstrapAdministrator(
+            person, token: token, secretHash: secret.hash, audit: audit, requireEmptyDirectory: requireEmptyDirectory)
         return person
     }
 }

@@ -17,7 +17,11 @@ struct StartupTasks {
         try await store.migrate()
         logger.notice("Database: \(store.summary) (migrated)")
         if let chosen = configuration.bootstrapToken {
-            try await bootstrap(with: try TokenSecret(chosen: chosen))
+            do {
+                try await bootstrap(with: try TokenSecret(chosen: chosen))
+            } catch let error as ValidationError {
+                throw StartupError("VIGIL_BOOTSTRAP_TOKEN \(error.message)")
+            }
         }
         if configuration.loadDemo {
             try await loadDemo()
@@ -30,29 +34,29 @@ struct StartupTasks {
         }
     }
 
+    /// Creates the first administrator with the operator's token, at first start only: once
+    /// anyone is in the directory the variable is ignored, so that a leftover value can never
+    /// create an administrator later.
     func bootstrap(with secret: TokenSecret) async throws {
         do {
-            try await AdministratorBootstrap.run(store: store, secret: secret, actor: "startup")
+            try await AdministratorBootstrap.run(store: store, secret: secret, actor: "startup", requireEmptyDirectory: true)
             logger.notice("Created the first administrator with the token from VIGIL_BOOTSTRAP_TOKEN")
-        } catch StoreError.administratorExists {
-            logger.info("VIGIL_BOOTSTRAP_TOKEN ignored: an administrator exists already")
+        } catch StoreError.administratorExists, StoreError.notEmpty, StoreError.conflict {
+            logger.info("VIGIL_BOOTSTRAP_TOKEN ignored: it applies at first start only, and the directory has people")
         }
     }
 
     func loadDemo() async throws {
-        let now = Date().truncatedToMilliseconds
+        let now = Date().roundedToMilliseconds
         let needsAdministrator = try await !store.administratorExists()
         var (seed, administrator) = DemoHospital.records(at: now, includeAdministrator: needsAdministrator)
-        let secret = TokenSecret.generate()
+        var secret: TokenSecret?
         if let administrator {
-            seed.tokens = [
-                (
-                    APIToken(
-                        id: .generate(at: now), ownerID: administrator.id, name: "demo", scopes: [.admin],
-                        createdAt: now, expiresAt: now.addingTimeInterval(30 * 86_400), createdBy: nil),
-                    secret.hash
-                )
-            ]
+            let issued = try APIToken.issue(
+                for: administrator, name: "demo", scopes: nil, grantable: administrator.roles, lifetimeDays: 30,
+                createdBy: nil, at: now)
+            seed.tokens = [(issued.token, issued.secret.hash)]
+            secret = issued.secret
         }
         let audit = AuditEventDraft(
             occurredAt: now, actor: .system("startup"), action: .demoLoaded, target: nil, outcome: .success)
@@ -63,7 +67,7 @@ struct StartupTasks {
             return
         }
         logger.notice("Loaded the demo hospital: \(seed.facilities.count) facilities, \(seed.people.count) people")
-        if administrator != nil {
+        if let secret {
             let path = (configuration.dataDirectory as NSString).appendingPathComponent(Self.demoTokenFileName)
             try writePrivateFile(path, contents: secret.value + "\n")
             logger.notice("Demo administrator's API token (valid 30 days) written to \(path)")
@@ -77,6 +81,12 @@ struct StartupTasks {
         case .postgres(let url): "--database '\(url.withPasswordPlaceholder)'"
         }
     }
+}
+
+/// Why `vigil serve` could not start, for the operator to read.
+public struct StartupError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Writes a file only its owner may read (mode 0600), creating its directory.

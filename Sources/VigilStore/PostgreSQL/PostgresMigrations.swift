@@ -12,7 +12,7 @@ enum PostgresMigrations {
     static let all: [Migration] = [
         Migration(
             version: 1, name: "people_facilities_tokens_audit",
-            statements: SchemaV1.tablesAndIndexes + [
+            statements: SchemaV1.tablesAndIndexes(sequenceType: "BIGINT") + [
                 """
                 CREATE FUNCTION vigil_audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN RAISE EXCEPTION 'audit events are append-only'; END;

@@ -3,7 +3,7 @@ import VigilCore
 
 extension PostgresStore {
     public func appendAuditEvent(_ event: AuditEventDraft) async throws -> AuditEvent {
-        try await transaction(conflict: "an audit event with this ID exists already") { connection in
+        try await transaction { connection in
             try await append(event, on: connection)
         }
     }

@@ -3,7 +3,7 @@ import VigilCore
 
 extension PostgresStore {
     public func createFacility(_ facility: Facility, audit: AuditEventDraft) async throws {
-        try await transaction(conflict: ConflictMessage.facility) { connection in
+        try await transaction { connection in
             try await insert(facility, on: connection)
             try await append(audit, on: connection)
         }
@@ -12,7 +12,7 @@ extension PostgresStore {
     public func updateFacility(
         id: FacilityID, audit: AuditEventDraft, _ change: @escaping @Sendable (inout Facility) throws -> Void
     ) async throws -> Facility {
-        try await transaction(conflict: ConflictMessage.facility) { connection in
+        try await transaction { connection in
             let rows = try await connection.query(
                 "SELECT \(unescaped: Columns.facility) FROM facilities WHERE id = \(id.rawValue) FOR UPDATE",
                 logger: logger)

@@ -4,7 +4,7 @@ import VigilCore
 
 extension PostgresStore {
     public func createPerson(_ person: Person, audit: AuditEventDraft) async throws {
-        try await transaction(conflict: ConflictMessage.email) { connection in
+        try await transaction { connection in
             try await requireFacilities(person.facilityIDs, on: connection)
             try await insert(person, on: connection)
             try await append(audit, on: connection)
@@ -14,14 +14,24 @@ extension PostgresStore {
     public func updatePerson(
         id: PersonID, audit: AuditEventDraft, _ change: @escaping @Sendable (inout Person) throws -> Void
     ) async throws -> Person {
-        try await transaction(conflict: ConflictMessage.email) { connection in
+        try await transaction { connection in
             let rows = try await connection.query(
                 "SELECT \(unescaped: Columns.person) FROM people WHERE id = \(id.rawValue) FOR UPDATE", logger: logger)
             guard var person = try await rows.map(Person.init(postgresRow:)).first else {
                 throw StoreError.notFound("person \(id)")
             }
+            let wasActiveAdministrator = person.isActiveAdministrator
             try change(&person)
             try await requireFacilities(person.facilityIDs, on: connection)
+            if wasActiveAdministrator, !person.isActiveAdministrator {
+                var bindings = PostgresBindings()
+                bindings.append(id.rawValue)
+                let another = try await connection.query(
+                    PostgresQuery(unsafeSQL: SharedSQL.otherActiveAdministratorExists(placeholder: "$1"), binds: bindings),
+                    logger: logger
+                ).map { try $0.decode(Bool.self) }.first
+                if another != true { throw StoreError.lastAdministrator }
+            }
             try await connection.query(
                 """
                 UPDATE people SET name = \(person.name), email = \(person.email),
@@ -61,7 +71,7 @@ extension PostgresStore {
     }
 
     func administratorExists(on connection: PostgresConnection?) async throws -> Bool {
-        let query: PostgresQuery = "SELECT EXISTS (SELECT 1 FROM people WHERE roles LIKE '%\"admin\"%' AND status = 'active')"
+        let query = PostgresQuery(unsafeSQL: SharedSQL.administratorExists)
         let rows =
             if let connection { try await connection.query(query, logger: logger) } else {
                 try await client.query(query, logger: logger)

@@ -4,7 +4,7 @@ import VigilCore
 
 extension PostgresStore {
     public func createToken(_ token: APIToken, secretHash: String, audit: AuditEventDraft) async throws {
-        try await transaction(conflict: ConflictMessage.token) { connection in
+        try await transaction { connection in
             try await insert(token, secretHash: secretHash, on: connection)
             try await append(audit, on: connection)
         }
@@ -54,7 +54,7 @@ extension PostgresStore {
     }
 
     public func revokeToken(id: APITokenID, at now: Date, audit: AuditEventDraft) async throws -> APIToken {
-        try await transaction(conflict: ConflictMessage.token) { connection in
+        try await transaction { connection in
             let rows = try await connection.query(
                 """
                 UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, \(now.millisecondsSince1970))

@@ -15,8 +15,8 @@ public final class PostgresStore: VigilStore {
     let schema: String?
     public let summary: String
 
-    /// The advisory lock key that serializes audit appends and migrations.
-    static let auditLockKey: Int64 = 0x5649_4749_4C41_5544  // "VIGILAUD"
+    /// The advisory lock keys that serialize writes and migrations.
+    static let writeLockKey: Int64 = 0x5649_4749_4C41_5544  // "VIGILAUD"
     static let migrationLockKey: Int64 = 0x5649_4749_4C4D_4947  // "VIGILMIG"
 
     /// Prepares a pool of connections to the database at `url`; nothing connects until ``run()``.
@@ -86,24 +86,31 @@ public final class PostgresStore: VigilStore {
         try await client.query("DROP SCHEMA IF EXISTS \(unescaped: Self.quoted(schema)) CASCADE", logger: logger)
     }
 
-    /// Runs `body` in one transaction and turns constraint violations into ``StoreError``s.
-    func transaction<T: Sendable>(
-        conflict: String, _ body: (PostgresConnection) async throws -> sending T
-    ) async throws -> sending T {
+    /// Runs `body` in one write transaction and turns constraint violations into ``StoreError``s.
+    ///
+    /// Every write transaction first takes one transaction-scoped advisory lock, so writers are
+    /// serialized as in SQLite: audit sequence numbers are gap-free and in commit order, checks
+    /// such as "is this the last administrator" cannot race, and locks are always taken in the
+    /// same order (no deadlocks).
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
         do {
-            return try await client.withTransaction(logger: logger, body)
+            return try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))", logger: logger)
+                return try await body(connection)
+            }
         } catch let error as PostgresTransactionError {
-            if let closureError = error.closureError { throw Self.translated(closureError, conflict: conflict) }
-            throw error
+            throw Self.translated(error.closureError ?? error.commitError ?? error)
         } catch {
-            throw Self.translated(error, conflict: conflict)
+            throw Self.translated(error)
         }
     }
 
-    static func translated(_ error: any Error, conflict: String) -> any Error {
-        if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23505" {
-            return StoreError.conflict(conflict)
+    static func translated(_ error: any Error) -> any Error {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return error }
+        if state == "23505" {
+            return StoreError.conflict(ConflictMessage.forConstraint(error.serverInfo?[.constraintName] ?? ""))
         }
+        if state.hasPrefix("22") { return StoreError.invalidValue }  // data exception, such as a NUL in text
         return error
     }
 
@@ -111,10 +118,9 @@ public final class PostgresStore: VigilStore {
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// Appends an audit event inside the caller's transaction.
+    /// Appends an audit event inside the caller's transaction (which holds the write lock).
     @discardableResult
     func append(_ event: AuditEventDraft, on connection: PostgresConnection) async throws -> AuditEvent {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.auditLockKey))", logger: logger)
         let rows = try await connection.query(
             """
             INSERT INTO audit_events (\(unescaped: Columns.auditEvent))

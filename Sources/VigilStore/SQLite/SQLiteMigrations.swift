@@ -5,7 +5,7 @@ enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("0001_people_facilities_tokens_audit") { db in
-            for statement in SchemaV1.tablesAndIndexes {
+            for statement in SchemaV1.tablesAndIndexes(sequenceType: "INTEGER") {
                 try db.execute(sql: statement)
             }
             try db.execute(sql: """

@@ -3,9 +3,12 @@ import VigilCore
 
 extension SQLiteStore {
     public func bootstrapAdministrator(
-        _ person: Person, token: APIToken, secretHash: String, audit: AuditEventDraft
+        _ person: Person, token: APIToken, secretHash: String, audit: AuditEventDraft, requireEmptyDirectory: Bool
     ) async throws {
-        try await write(conflict: ConflictMessage.email) { db in
+        try await write { db in
+            if requireEmptyDirectory, try Bool.fetchOne(db, sql: SharedSQL.anyPersonExists) == true {
+                throw StoreError.notEmpty
+            }
             if try Self.administratorExists(in: db) { throw StoreError.administratorExists }
             try Self.insert(person, in: db)
             try Self.insert(token, secretHash: secretHash, in: db)
@@ -14,13 +17,8 @@ extension SQLiteStore {
     }
 
     public func loadSeed(_ seed: SeedData, audit: AuditEventDraft) async throws {
-        try await write(conflict: ConflictMessage.email) { db in
-            let occupied = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM facilities)
-                        OR EXISTS (SELECT 1 FROM people WHERE roles NOT LIKE '%"admin"%')
-                    """) ?? true
+        try await write { db in
+            let occupied = try Bool.fetchOne(db, sql: SharedSQL.seedTargetOccupied) ?? true
             if occupied { throw StoreError.notEmpty }
             for facility in seed.facilities { try Self.insert(facility, in: db) }
             for person in seed.people { try Self.insert(person, in: db) }

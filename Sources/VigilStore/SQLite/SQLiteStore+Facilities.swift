@@ -3,7 +3,7 @@ import VigilCore
 
 extension SQLiteStore {
     public func createFacility(_ facility: Facility, audit: AuditEventDraft) async throws {
-        try await write(conflict: ConflictMessage.facility) { db in
+        try await write { db in
             try Self.insert(facility, in: db)
             try Self.append(audit, in: db)
         }

@@ -4,7 +4,7 @@ import VigilCore
 extension SQLiteStore {
 
     public func createPerson(_ person: Person, audit: AuditEventDraft) async throws {
-        try await write(conflict: ConflictMessage.email) { db in
+        try await write { db in
             try Self.requireFacilities(person.facilityIDs, in: db)
             try Self.insert(person, in: db)
             try Self.append(audit, in: db)
@@ -14,13 +14,19 @@ extension SQLiteStore {
     public func updatePerson(
         id: PersonID, audit: AuditEventDraft, _ change: @escaping @Sendable (inout Person) throws -> Void
     ) async throws -> Person {
-        try await write(conflict: ConflictMessage.email) { db in
+        try await write { db in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT \(Columns.person) FROM people WHERE id = ?", arguments: [id.rawValue])
             else { throw StoreError.notFound("person \(id)") }
             var person = try Person(sqliteRow: row)
+            let wasActiveAdministrator = person.isActiveAdministrator
             try change(&person)
             try Self.requireFacilities(person.facilityIDs, in: db)
+            if wasActiveAdministrator, !person.isActiveAdministrator {
+                let another = try Bool.fetchOne(
+                    db, sql: SharedSQL.otherActiveAdministratorExists(placeholder: "?"), arguments: [id.rawValue])
+                if another != true { throw StoreError.lastAdministrator }
+            }
             try db.execute(
                 sql: """
                     UPDATE people SET name = ?, email = ?, affiliation = ?, roles = ?, facility_ids = ?, status = ?,
@@ -66,7 +72,7 @@ extension SQLiteStore {
     }
 
     static func administratorExists(in db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM people WHERE roles LIKE '%\"admin\"%' AND status = 'active')") ?? false
+        try Bool.fetchOne(db, sql: SharedSQL.administratorExists) ?? false
     }
 
     static func insert(_ person: Person, in db: Database) throws {

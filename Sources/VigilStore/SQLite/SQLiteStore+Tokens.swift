@@ -4,7 +4,7 @@ import VigilCore
 
 extension SQLiteStore {
     public func createToken(_ token: APIToken, secretHash: String, audit: AuditEventDraft) async throws {
-        try await write(conflict: ConflictMessage.token) { db in
+        try await write { db in
             try Self.insert(token, secretHash: secretHash, in: db)
             try Self.append(audit, in: db)
         }

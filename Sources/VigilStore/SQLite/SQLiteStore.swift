@@ -43,13 +43,13 @@ public final class SQLiteStore: VigilStore {
     }
 
     /// Runs `body` in one write transaction and turns constraint violations into ``StoreError``s.
-    func write<T: Sendable>(
-        conflict: String, _ body: @escaping @Sendable (Database) throws -> T
-    ) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.write(body)
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw StoreError.conflict(conflict)
+        } catch let error as DatabaseError
+            where [.SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY].contains(error.extendedResultCode)
+        {
+            throw StoreError.conflict(ConflictMessage.forConstraint(error.message ?? ""))
         }
     }
 
