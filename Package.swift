@@ -99,7 +99,12 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilStoreTests",
-            dependencies: ["VigilCore", "VigilStore", "VigilTestSupport"],
+            dependencies: [
+                "VigilCore",
+                "VigilStore",
+                "VigilTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

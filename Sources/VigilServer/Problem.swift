@@ -99,9 +99,11 @@ public struct Problem: Error, Sendable, Equatable {
             detail: "Send the body as application/json.")
     }
 
-    /// 503: a dependency is down.
+    /// 503: a dependency is down; the client may retry after a few seconds.
     public static func unavailable(_ detail: String) -> Problem {
-        Problem(status: .serviceUnavailable, kind: "unavailable", title: "Service unavailable", detail: detail)
+        Problem(
+            status: .serviceUnavailable, kind: "unavailable", title: "Service unavailable", detail: detail,
+            headers: [.retryAfter: "5"])
     }
 
     /// 500: a fault of Vigil's own; the detail never says more than the request ID.
@@ -134,6 +136,7 @@ public struct Problem: Error, Sendable, Equatable {
         case .invalidValue: .invalidBody("A value in the request cannot be stored.")
         case .notEmpty: .conflict("The database holds data already.")
         case .corruptRecord: .internalError()
+        case .timedOut: .unavailable("The database did not answer in time; try again shortly.")
         }
     }
 

@@ -18,6 +18,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidValue
     /// The stored data cannot be read back (a corrupt row); the text says where.
     case corruptRecord(String)
+    /// The database did not answer in time.
+    case timedOut
 
     public var description: String {
         switch self {
@@ -29,6 +31,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notEmpty: "the database holds data already"
         case .invalidValue: "a value cannot be stored"
         case .corruptRecord(let place): "a stored record cannot be read (\(place))"
+        case .timedOut: "the database did not answer in time"
         }
     }
 }

@@ -34,7 +34,7 @@ struct Admin: AsyncParsableCommand {
             let secret = TokenSecret.generate()
             let (name, email) = (name, email)
             do {
-                try await store.withStore(logger: logger) { store in
+                _ = try await store.withStore(logger: logger) { store in
                     try await AdministratorBootstrap.run(
                         store: store, secret: secret, name: name, email: email, actor: "cli")
                 }

@@ -33,6 +33,9 @@ struct ProblemMiddleware: RouterMiddleware {
             return Problem(
                 status: error.status, kind: "http-\(error.status.code)", title: error.status.reasonPhrase,
                 detail: error.body ?? error.status.reasonPhrase)
+        case let error where StoreError.isUnavailability(error):
+            context.logger.warning("database unavailable", metadata: ["error.type": "\(type(of: error))"])
+            return .unavailable("The database is unavailable; try again shortly.")
         default:
             context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
             return .internalError()

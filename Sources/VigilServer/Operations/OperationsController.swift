@@ -14,7 +14,7 @@ struct OperationsController {
         }
         router.get("/readyz") { _, context in
             do {
-                try await store.checkReadiness()
+                try await withDeadline(.seconds(5)) { try await store.checkReadiness() }
             } catch {
                 context.logger.warning("database not ready", metadata: ["error.type": "\(type(of: error))"])
                 throw Problem.unavailable("The database does not answer.")
