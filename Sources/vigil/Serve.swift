@@ -14,7 +14,8 @@ struct Serve: AsyncParsableCommand {
             ./vigil-data, created and migrated on first start. Give --database to use PostgreSQL instead.
 
             Set VIGIL_BOOTSTRAP_TOKEN (32 to 256 printable characters) at first start to create the first \
-            administrator with a token you chose; it is ignored once an administrator exists.
+            administrator with a token you chose; it applies only while nobody is in the directory, and is \
+            ignored (and logged as such) afterwards.
             """)
 
     @OptionGroup var store: StoreOptions
