@@ -21,10 +21,8 @@ public enum RFC3339 {
         // Formatted from whole milliseconds: Foundation's fractional formatting truncates binary
         // fractions (…123 ms could print as .122).
         let milliseconds = date.millisecondsSince1970
-        let seconds = milliseconds.quotientAndRemainder(dividingBy: 1000)
-        let wholeSeconds = seconds.remainder < 0 ? seconds.quotient - 1 : seconds.quotient
-        let fraction = seconds.remainder < 0 ? seconds.remainder + 1000 : seconds.remainder
-        let text = Date(timeIntervalSince1970: Double(wholeSeconds)).formatted(Date.ISO8601FormatStyle())
-        return String(text.dropLast()) + "." + String(String(fraction + 1000).dropFirst()) + "Z"
+        let fraction = (milliseconds % 1000 + 1000) % 1000  // 0...999, also before 1970
+        let wholeSeconds = Date(timeIntervalSince1970: Double((milliseconds - fraction) / 1000))
+        return wholeSeconds.formatted(Date.ISO8601FormatStyle()).dropLast() + String(format: ".%03dZ", Int(fraction))
     }
 }

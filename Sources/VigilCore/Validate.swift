@@ -15,10 +15,17 @@ public enum Validate {
         guard trimmed.count <= maximumLength else {
             throw ValidationError(field: field, message: "must be at most \(maximumLength) characters")
         }
-        guard !trimmed.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+        guard !containsControlCharacters(trimmed) else {
             throw ValidationError(field: field, message: "must not contain control characters")
         }
         return trimmed
+    }
+
+    /// Whether `text` holds a control character (NUL, escape, line breaks…): never accepted in a
+    /// name, a query value or a cursor, and refused by PostgreSQL (NUL) besides.
+    /// - Parameter text: The text.
+    public static func containsControlCharacters(_ text: some StringProtocol) -> Bool {
+        text.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) }
     }
 
     /// Checks an email address and returns it lowercased.

@@ -114,13 +114,17 @@ public struct Problem: Error, Sendable, Equatable {
     }
 
     /// The problem that answers an error of the domain or the store, if it is one.
-    /// - Parameter error: A ``Problem``, a ``ValidationError`` or a ``StoreError``.
-    /// - Returns: `nil` for any other error.
+    /// - Parameter error: A ``Problem``, a denial already recorded, a ``ValidationError``, a
+    ///   ``StoreError``, or a database error that means the database is down (503).
+    /// - Returns: `nil` for any other error: a fault of Vigil's own.
     public init?(answering error: any Error) {
         switch error {
         case let problem as Problem: self = problem
+        case let denial as RecordedDenial: self = denial.answer
         case let error as ValidationError: self = .invalidField(error.field, error.message)
         case let error as StoreError: self = Self.answering(error)
+        case let error where StoreError.isUnavailability(error):
+            self = .unavailable("The database is unavailable; try again shortly.")
         default: return nil
         }
     }
@@ -141,7 +145,7 @@ public struct Problem: Error, Sendable, Equatable {
     }
 
     /// A short, content-free summary for the audit trail: status, kind and field.
-    var auditReason: String {
+    public var auditReason: String {
         "\(status.code) \(kind)" + (field.map { " (\($0))" } ?? "")
     }
 
@@ -166,4 +170,10 @@ struct ProblemBody: Codable {
     let detail: String
     let field: String?
     let requestID: String
+}
+
+/// A refusal whose `authz.denied` audit event is already written: it is answered with `answer`
+/// and not recorded a second time as a failed write.
+struct RecordedDenial: Error {
+    let answer: Problem
 }

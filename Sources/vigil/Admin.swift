@@ -84,7 +84,9 @@ struct Admin: AsyncParsableCommand {
 
             func validate() throws {
                 guard (email == nil) != (person == nil) else { throw ValidationError("give either --email or --person") }
-                guard (1...365).contains(expiresInDays) else { throw ValidationError("--expires-in-days must be 1 to 365") }
+                guard (1...APIToken.maximumLifetimeDays).contains(expiresInDays) else {
+                    throw ValidationError("--expires-in-days must be 1 to \(APIToken.maximumLifetimeDays)")
+                }
             }
 
             func run() async throws {

@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Testing
 import VigilCore
+import VigilServer
+import VigilStore
 import VigilTestSupport
 
 /// Liveness, readiness, metrics, request IDs, 404 and 405.
@@ -58,5 +60,23 @@ import VigilTestSupport
             let missingRecord = try await server.send(.get, "/api/v1/people/per_nobody", as: .admin)
             #expect(missingRecord.status == .notFound)
         }
+    }
+}
+
+/// Errors become the problems the API documents.
+@Suite struct ProblemMappingTests {
+    @Test func aDatabaseThatDoesNotAnswerIs503WithRetryAfter() throws {
+        let problem = try #require(Problem(answering: StoreError.timedOut))
+        #expect(problem.status == .serviceUnavailable)
+        #expect(problem.headers[.retryAfter] == "5")
+        #expect(problem.auditReason == "503 unavailable")
+    }
+
+    @Test func domainErrorsAreClientErrorsAndUnknownOnesAreNot() throws {
+        #expect(Problem(answering: ValidationError(field: "name", message: "must not be empty"))?.field == "name")
+        #expect(Problem(answering: StoreError.lastAdministrator)?.status == .conflict)
+        #expect(Problem(answering: StoreError.invalidValue)?.status == .badRequest)
+        struct Unexpected: Error {}
+        #expect(Problem(answering: Unexpected()) == nil)
     }
 }

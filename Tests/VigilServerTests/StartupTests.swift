@@ -23,9 +23,17 @@ import VigilTestSupport
         }
     }
 
-    @Test func aShortBootstrapTokenIsRefused() {
-        #expect(throws: ValidationError.self) { try TokenSecret(chosen: "short") }
-        #expect(throws: ValidationError.self) { try TokenSecret(chosen: String(repeating: "a", count: 40) + " b") }
+    @Test func aShortBootstrapTokenStopsTheStartWithAClearMessage() async throws {
+        try await StoreBackend.sqlite.withStore { store in
+            var configuration = ServerConfiguration()
+            configuration.bootstrapToken = "short"
+            let error = await #expect(throws: StartupError.self) {
+                try await StartupTasksProbe.run(configuration: configuration, store: store, logger: Logger(label: "test"))
+            }
+            #expect(error?.description == "VIGIL_BOOTSTRAP_TOKEN must be 32 to 256 characters long")
+            let administratorExists = try await store.administratorExists()
+            #expect(!administratorExists)
+        }
     }
 
     @Test(arguments: StoreBackend.available)

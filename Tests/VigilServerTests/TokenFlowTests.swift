@@ -112,6 +112,13 @@ import VigilTestSupport
             let revokeOther = try await server.send(
                 .delete, "/api/v1/tokens/\(server.cast.spareTokens[.patient]!.id)", as: .securityOfficer)
             #expect(revokeOther.status == .forbidden)
+            // A refused write is one denial in the trail, not also a failed write.
+            let spare = server.cast.spareTokens[.patient]!.id
+            let events = try await server.store.auditEvents(
+                AuditEventFilter(actorID: server.cast.person(.securityOfficer).id.rawValue), .first
+            ).items
+            #expect(events.map(\.action) == [.authorizationDenied])
+            #expect(events.first?.target == AuditTarget(type: "route", id: "DELETE /api/v1/tokens/\(spare)"))
         }
     }
 
@@ -127,6 +134,11 @@ import VigilTestSupport
             let hidden = try await server.send(
                 .get, "/api/v1/tokens/\(server.cast.spareTokens[.admin]!.id)", as: .clinician)
             #expect(hidden.status == .notFound)
+            // The probe is recorded as a denial, though the caller only sees "not found".
+            let probes = try await server.store.auditEvents(
+                AuditEventFilter(actorID: server.cast.person(.clinician).id.rawValue, action: .authorizationDenied), .first
+            ).items
+            #expect(probes.map(\.target) == [.token(server.cast.spareTokens[.admin]!.id), AuditTarget(type: "route", id: "GET /api/v1/tokens")])
             let audited = try await server.send(
                 .get, "/api/v1/tokens?personID=\(server.cast.person(.admin).id)", as: .auditor)
             #expect((try audited.json()["items"] as? [Any])?.count == 2)

@@ -93,3 +93,19 @@ import VigilTestSupport
         }
     }
 }
+
+/// What PostgreSQL alone refuses is translated into a store error the API answers with 400.
+@Suite struct PostgresValueTests {
+    @Test(.enabled(if: StoreBackend.postgresURL != nil, "needs VIGIL_TEST_POSTGRES_URL"))
+    func textWithANulIsAnInvalidValueAndWritesNothing() async throws {
+        try await StoreBackend.postgres.withStore { store in
+            var facility = Fixtures.facility()
+            facility.name = "nul\u{0}byte"
+            await #expect(throws: StoreError.invalidValue) {
+                try await store.createFacility(facility, audit: Fixtures.audit())
+            }
+            let events = try await store.auditEvents(AuditEventFilter(), .first).items
+            #expect(events.isEmpty)
+        }
+    }
+}

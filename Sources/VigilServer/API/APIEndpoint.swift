@@ -48,7 +48,7 @@ struct APIEndpoint: Sendable {
                 do {
                     return try await endpoint.handler(request, context)
                 } catch {
-                    if let action = endpoint.auditAction {
+                    if let action = endpoint.auditAction, !(error is RecordedDenial) {
                         let reason = Problem(answering: error)?.auditReason ?? "500 internal"
                         try await store.appendAuditEvent(
                             context.auditEvent(
@@ -60,13 +60,19 @@ struct APIEndpoint: Sendable {
         }
     }
 
-    /// Records an authorization denial in the audit trail and throws 403.
+    /// Records an authorization denial in the audit trail, once, and refuses the request.
+    /// - Parameters:
+    ///   - detail: Why, for the caller and the trail.
+    ///   - target: What was asked for; the route by default.
+    ///   - answer: The response; 403 by default, or a 404 that hides whether the record exists.
     static func deny(
-        _ detail: String, request: Request, context: VigilRequestContext, store: any VigilStore
+        _ detail: String, request: Request, context: VigilRequestContext, store: any VigilStore,
+        target: AuditTarget? = nil, answer: Problem? = nil
     ) async throws -> Never {
         try await store.appendAuditEvent(
             context.auditEvent(
-                .authorizationDenied, target: routeTarget(request, context), outcome: .failure, reason: detail))
-        throw Problem.forbidden(detail)
+                .authorizationDenied, target: target ?? routeTarget(request, context), outcome: .failure,
+                reason: detail))
+        throw RecordedDenial(answer: answer ?? .forbidden(detail))
     }
 }

@@ -80,7 +80,7 @@ enum Cursor {
     static func decode(_ cursor: String) throws -> String {
         guard cursor.count <= 200, let data = Base64URL.decode(cursor),
             let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:"),
-            !text.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+            !Validate.containsControlCharacters(text)
         else { throw Problem.invalidQuery("cursor", "is not a cursor returned by this API") }
         return String(text.dropFirst(3))
     }

@@ -14,7 +14,7 @@ struct QueryParameters {
             let name = String(name)
             guard values[name] == nil else { throw Problem.invalidQuery(name, "must be given once") }
             guard value.count <= 200 else { throw Problem.invalidQuery(name, "must be at most 200 characters") }
-            guard !value.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+            guard !Validate.containsControlCharacters(value) else {
                 throw Problem.invalidQuery(name, "must not contain control characters")
             }
             values[name] = String(value)

@@ -109,11 +109,9 @@ struct TokensController {
         let id = try context.pathID(APITokenID.self)
         guard let token = try await store.token(id: id) else { throw Problem.notFound("There is no token \(id).") }
         guard token.ownerID == identity.person.id || identity.has(.readAllTokens) else {
-            try await store.appendAuditEvent(
-                context.auditEvent(
-                    .authorizationDenied, target: .token(id), outcome: .failure,
-                    reason: "another person's token, answered as not found"))
-            throw Problem.notFound("There is no token \(id).")
+            try await APIEndpoint.deny(
+                "another person's token, answered as not found", request: request, context: context, store: store,
+                target: .token(id), answer: .notFound("There is no token \(id)."))
         }
         return token
     }

@@ -22,7 +22,12 @@ struct ProblemMiddleware: RouterMiddleware {
     }
 
     func problem(for error: any Error, request: Request, context: Context) -> Problem {
-        if let problem = Problem(answering: error) { return problem }
+        if let problem = Problem(answering: error) {
+            if problem.status == .serviceUnavailable {
+                context.logger.warning("database unavailable", metadata: ["error.type": "\(type(of: error))"])
+            }
+            return problem
+        }
         switch error {
         case let error as HTTPError where error.status == .notFound:
             // Only the router throws this HTTPError (handlers throw Problems): no route matched.
@@ -33,9 +38,6 @@ struct ProblemMiddleware: RouterMiddleware {
             return Problem(
                 status: error.status, kind: "http-\(error.status.code)", title: error.status.reasonPhrase,
                 detail: error.body ?? error.status.reasonPhrase)
-        case let error where StoreError.isUnavailability(error):
-            context.logger.warning("database unavailable", metadata: ["error.type": "\(type(of: error))"])
-            return .unavailable("The database is unavailable; try again shortly.")
         default:
             context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
             return .internalError()

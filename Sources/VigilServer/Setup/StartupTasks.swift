@@ -41,7 +41,7 @@ struct StartupTasks {
         do {
             try await AdministratorBootstrap.run(store: store, secret: secret, actor: "startup", requireEmptyDirectory: true)
             logger.notice("Created the first administrator with the token from VIGIL_BOOTSTRAP_TOKEN")
-        } catch StoreError.administratorExists, StoreError.notEmpty, StoreError.conflict {
+        } catch StoreError.administratorExists, StoreError.notEmpty {
             logger.info("VIGIL_BOOTSTRAP_TOKEN ignored: it applies at first start only, and the directory has people")
         }
     }
