@@ -139,6 +139,9 @@ public struct AuditActor: Codable, Sendable, Equatable {
     /// Vigil acting on its own behalf, such as `cli` or `startup`.
     public static func system(_ name: String) -> AuditActor { AuditActor(kind: .system, id: name) }
 
+    /// A device acting through its own credential.
+    public static func device(_ id: DeviceID) -> AuditActor { AuditActor(kind: .device, id: id.rawValue) }
+
     /// A person acting through a token.
     public static func person(_ identity: Identity) -> AuditActor {
         AuditActor(kind: .person, id: identity.person.id.rawValue, tokenID: identity.token.id.rawValue)
@@ -166,6 +169,12 @@ extension AuditTarget {
     public static func facility(_ id: FacilityID) -> AuditTarget { AuditTarget(type: "facility", id: id.rawValue) }
     /// An API token as the target of an audited action.
     public static func token(_ id: APITokenID) -> AuditTarget { AuditTarget(type: "token", id: id.rawValue) }
+    /// A device as the target of an audited action; its history is the events naming it.
+    public static func device(_ id: DeviceID) -> AuditTarget { AuditTarget(type: "device", id: id.rawValue) }
+    /// An enrollment invitation as the target of an audited action.
+    public static func invitation(_ id: EnrollmentInvitationID) -> AuditTarget {
+        AuditTarget(type: "invitation", id: id.rawValue)
+    }
 }
 
 /// What an audited action did. New modules add their own actions as static constants.
@@ -197,6 +206,20 @@ public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable, Expres
     public static let tokenCreated: AuditAction = "token.create"
     /// An API token was revoked.
     public static let tokenRevoked: AuditAction = "token.revoke"
+    /// An enrollment invitation was created; the reason names the person and ownership.
+    public static let invitationCreated: AuditAction = "invitation.create"
+    /// An enrollment invitation was revoked.
+    public static let invitationRevoked: AuditAction = "invitation.revoke"
+    /// A device enrolled, or an enrollment was refused (the reason says why).
+    public static let deviceEnrolled: AuditAction = "device.enroll"
+    /// An administrator approved a device.
+    public static let deviceApproved: AuditAction = "device.approve"
+    /// An administrator denied a device.
+    public static let deviceDenied: AuditAction = "device.deny"
+    /// A device was retired; the reason gives the disposition.
+    public static let deviceRetired: AuditAction = "device.retire"
+    /// A device replaced its key pair.
+    public static let deviceKeyRotated: AuditAction = "device.key_rotate"
 }
 
 /// How an audited action ended.

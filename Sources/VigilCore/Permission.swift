@@ -21,6 +21,10 @@ public enum Permission: String, CaseIterable, Sendable {
     case manageAllTokens = "tokens.write"
     /// Search the audit trail.
     case readAuditEvents = "audit.read"
+    /// List and read devices, their postures, history and enrollment invitations.
+    case readDevices = "devices.read"
+    /// Invite devices to enroll; approve, deny and retire devices.
+    case writeDevices = "devices.write"
 
     /// The roles that hold this permission.
     public var grantedRoles: Set<Role> {
@@ -29,10 +33,10 @@ public enum Permission: String, CaseIterable, Sendable {
         // Minimum necessary: the directory holds patients too, so nurse managers see their team
         // through scheduling (a later module), not the whole directory.
         case .readPeople: [.admin, .securityOfficer, .auditor]
-        case .writePeople, .writeFacilities, .manageAllTokens: [.admin]
+        case .writePeople, .writeFacilities, .manageAllTokens, .writeDevices: [.admin]
         case .readFacilities: [.admin, .securityOfficer, .auditor, .nurseManager, .clinician]
         case .manageOwnTokens: [.admin, .securityOfficer, .nurseManager, .clinician, .patient]
-        case .readAllTokens, .readAuditEvents: [.admin, .securityOfficer, .auditor]
+        case .readAllTokens, .readAuditEvents, .readDevices: [.admin, .securityOfficer, .auditor]
         }
     }
 

@@ -61,16 +61,7 @@ public struct TokenSecret: Sendable, Equatable, CustomStringConvertible, CustomD
     }
 
     /// The hex SHA-256 of the secret: the only form in which Vigil stores it.
-    public var hash: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(value.utf8)) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
-    }
+    public var hash: String { SHA256Hex.of(value) }
 
     /// Never the secret itself, so that interpolating a secret into a log line leaks nothing.
     public var description: String { "TokenSecret(redacted)" }

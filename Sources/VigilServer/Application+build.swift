@@ -20,11 +20,14 @@ public func buildApplication(
     logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, store: store, registry: registry)
+    let devices = DeviceServices(store: store)
+    let router = buildRouter(configuration: configuration, store: store, registry: registry, devices: devices)
+    let maintenance = DeviceMaintenance(
+        store: store, sessions: devices.sessions, retentionDays: configuration.postureRetentionDays, logger: logger)
     var application = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Vigil"),
-        services: [store],
+        services: [store, maintenance],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     application.beforeServerStarts {
@@ -33,15 +36,18 @@ public func buildApplication(
     return application
 }
 
-/// Builds the router: operational routes, then `/api/v1` behind authentication.
+/// Builds the router: operational routes, the agent protocol, then `/api/v1` behind authentication.
 /// - Parameters:
 ///   - configuration: The server's configuration.
 ///   - store: The store the routes read and write.
 ///   - registry: The metrics registry.
+///   - devices: The device sessions and check-in writer; new ones when `nil`.
 /// - Returns: The router, its middleware in place.
 public func buildRouter(
-    configuration: ServerConfiguration, store: any VigilStore, registry: PrometheusCollectorRegistry
+    configuration: ServerConfiguration, store: any VigilStore, registry: PrometheusCollectorRegistry,
+    devices: DeviceServices? = nil
 ) -> Router<VigilRequestContext> {
+    let devices = devices ?? DeviceServices(store: store)
     let router = Router(context: VigilRequestContext.self)
     let catalog = RouteCatalog()
     router.add(middleware: RequestIDMiddleware())
@@ -50,20 +56,26 @@ public func buildRouter(
     router.add(middleware: ProblemMiddleware(routes: catalog))
 
     OperationsController(store: store, registry: registry).register(on: router)
+    AgentController(
+        store: store, sessions: devices.sessions, checkIns: devices.checkIns, configuration: configuration
+    ).register(on: router)
 
     let api = router.group(RouterPath(APIEndpoint.prefix)).add(middleware: AuthenticationMiddleware(store: store))
-    APIEndpoint.register(apiEndpoints(configuration: configuration, store: store), on: api, store: store)
+    APIEndpoint.register(
+        apiEndpoints(configuration: configuration, store: store, devices: devices), on: api, store: store)
 
     catalog.fill(from: router.routes.map { ($0.method, $0.path.description) })
     return router
 }
 
 /// Every `/api/v1` endpoint, with the permission each requires.
-func apiEndpoints(configuration: ServerConfiguration, store: any VigilStore) -> [APIEndpoint] {
+func apiEndpoints(configuration: ServerConfiguration, store: any VigilStore, devices: DeviceServices) -> [APIEndpoint] {
     let limit = configuration.maximumBodySize
     return MeController().endpoints
         + PeopleController(store: store, bodyLimit: limit).endpoints
         + FacilitiesController(store: store, bodyLimit: limit).endpoints
         + TokensController(store: store, bodyLimit: limit).endpoints
         + AuditEventsController(store: store).endpoints
+        + InvitationsController(store: store, bodyLimit: limit, publicURL: configuration.effectivePublicURL).endpoints
+        + DevicesController(store: store, bodyLimit: limit, sessions: devices.sessions).endpoints
 }

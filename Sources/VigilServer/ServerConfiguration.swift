@@ -21,6 +21,19 @@ public struct ServerConfiguration: Sendable {
     public var loadDemo: Bool = false
     /// A token the operator chose for the first administrator (`VIGIL_BOOTSTRAP_TOKEN`).
     public var bootstrapToken: String?
+    /// The address devices reach this server at, for enrollment URLs (`VIGIL_PUBLIC_URL`);
+    /// `http://<host>:<port>` when not set.
+    public var publicURL: String?
+    /// How often agents are told to check in, in seconds.
+    public var checkInIntervalSeconds: Int = 900
+    /// How many days the posture history of hospital-owned devices is kept.
+    public var postureRetentionDays: Int = 90
+
+    /// ``publicURL``, or the address the server listens on.
+    public var effectivePublicURL: String {
+        if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        return "http://\(host):\(port)"
+    }
 
     /// The defaults.
     public init() {}

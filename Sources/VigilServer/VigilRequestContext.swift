@@ -45,12 +45,14 @@ public struct VigilRequestContext: RequestContext {
     ///   - outcome: How it ended.
     ///   - reason: Why it failed, or a short note.
     ///   - time: When; now by default.
+    ///   - actor: Who acted, when not the caller's identity (a device).
     public func auditEvent(
         _ action: AuditAction, target: AuditTarget?, outcome: AuditOutcome = .success, reason: String? = nil,
-        at time: Date = Date().roundedToMilliseconds
+        at time: Date = Date().roundedToMilliseconds, actor: AuditActor? = nil
     ) -> AuditEventDraft {
         AuditEventDraft(
-            occurredAt: time, actor: identity.map(AuditActor.person) ?? .anonymous, action: action, target: target,
+            occurredAt: time, actor: actor ?? identity.map(AuditActor.person) ?? .anonymous, action: action,
+            target: target,
             outcome: outcome, reason: reason, sourceAddress: remoteAddress, requestID: requestID)
     }
 }

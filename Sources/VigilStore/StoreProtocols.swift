@@ -91,6 +91,62 @@ public protocol AuditStore: Sendable {
     func auditEvents(_ filter: AuditEventFilter, _ page: PageRequest) async throws -> Page<AuditEvent>
 }
 
+/// Devices, their enrollment invitations, check-ins and posture history.
+public protocol DeviceStore: Sendable {
+    /// Adds an invitation; the code itself is never stored, only its hash.
+    /// - Throws: ``StoreError/unknownReference(field:id:)`` for a person or facility that does not exist.
+    func createInvitation(_ invitation: EnrollmentInvitation, codeHash: String, audit: AuditEventDraft) async throws
+
+    /// The invitation with `id`, if any.
+    func invitation(id: EnrollmentInvitationID) async throws -> EnrollmentInvitation?
+
+    /// Invitations in creation order, all or one person's.
+    func invitations(personID: PersonID?, _ page: PageRequest) async throws -> Page<EnrollmentInvitation>
+
+    /// Changes an invitation in one transaction, like ``PeopleStore/updatePerson(id:audit:_:)``.
+    func updateInvitation(
+        id: EnrollmentInvitationID, audit: AuditEventDraft,
+        _ change: @escaping @Sendable (inout EnrollmentInvitation) throws -> Void
+    ) async throws -> EnrollmentInvitation
+
+    /// Enrolls a device in one transaction: finds the invitation whose code hashes to `codeHash`,
+    /// lets `admit` make the device (or refuse), marks the invitation used and adds the device.
+    /// - Parameters:
+    ///   - codeHash: The hash of the code presented.
+    ///   - admit: Makes the device from the invitation (`nil` when no invitation has the code);
+    ///     what it throws cancels everything.
+    ///   - audit: The event recording the enrollment, for the admitted device.
+    /// - Returns: The new device.
+    func enrollDevice(
+        codeHash: String, admit: @escaping @Sendable (EnrollmentInvitation?) throws -> Device,
+        audit: @escaping @Sendable (Device) -> AuditEventDraft
+    ) async throws -> Device
+
+    /// The device with `id`, if any.
+    func device(id: DeviceID) async throws -> Device?
+
+    /// Devices matching `filter`, in `sort` order; the cursor is ``DeviceSort/cursor(after:)``.
+    func devices(_ filter: DeviceFilter, sort: DeviceSort, _ page: PageRequest) async throws -> Page<Device>
+
+    /// Changes a device in one transaction, like ``PeopleStore/updatePerson(id:audit:_:)``.
+    func updateDevice(
+        id: DeviceID, audit: AuditEventDraft, _ change: @escaping @Sendable (inout Device) throws -> Void
+    ) async throws -> Device
+
+    /// Records check-ins in one transaction: last seen and latest posture for every device, and a
+    /// posture history entry for hospital-owned ones. Check-ins are not audit events.
+    /// - Returns: For each check-in in order, the device's state, or `nil` when the device does
+    ///   not exist or is retired (nothing is recorded for it then).
+    func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws -> [DeviceCheckInState?]
+
+    /// A device's posture history, newest first.
+    func postureHistory(deviceID: DeviceID, _ page: PageRequest) async throws -> Page<PostureRecord>
+
+    /// Removes posture history recorded before `cutoff`.
+    /// - Returns: How many entries were removed.
+    func prunePostureHistory(recordedBefore cutoff: Date) async throws -> Int
+}
+
 /// First-run set-up.
 public protocol BootstrapStore: Sendable {
     /// Creates the first administrator and their token, unless an administrator exists.
@@ -111,7 +167,7 @@ public protocol BootstrapStore: Sendable {
 ///
 /// A store is a ServiceLifecycle `Service`: ``run()`` must be running (in a service group, or
 /// through ``withRunningStore(_:_:)``) while the store is used.
-public protocol VigilStore: PeopleStore, FacilityStore, TokenStore, AuditStore, BootstrapStore, Service {
+public protocol VigilStore: PeopleStore, FacilityStore, TokenStore, AuditStore, DeviceStore, BootstrapStore, Service {
     /// Where the data lives, for people to read; never contains a password.
     var summary: String { get }
 

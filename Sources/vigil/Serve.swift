@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import Metrics
 import Prometheus
@@ -38,6 +39,15 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Load the demo hospital into an empty database (env: VIGIL_DEMO=1).")
     var demo = false
 
+    @Option(help: "The address devices reach this server at, for enrollment URLs (env: VIGIL_PUBLIC_URL; default: http://HOST:PORT).")
+    var publicURL: String?
+
+    @Option(help: "How often agents check in, in seconds, 10 to 86400 (env: VIGIL_CHECKIN_INTERVAL; default: 900).")
+    var checkInInterval: Int?
+
+    @Option(help: "Days of posture history kept for hospital-owned devices, 1 to 3650 (env: VIGIL_POSTURE_RETENTION_DAYS; default: 90).")
+    var postureRetentionDays: Int?
+
     func run() async throws {
         let configuration = try resolvedConfiguration()
         let logger = Environment.bootstrapLogging(level: configuration.logLevel)
@@ -73,6 +83,22 @@ struct Serve: AsyncParsableCommand {
         }
         configuration.loadDemo = demo || ["1", "true", "yes"].contains(Environment.value("VIGIL_DEMO")?.lowercased())
         configuration.bootstrapToken = Environment.value("VIGIL_BOOTSTRAP_TOKEN")
+        configuration.publicURL = try (publicURL ?? Environment.value("VIGIL_PUBLIC_URL")).map { text in
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+                url.query == nil
+            else { throw ValidationError("public URL must be an http or https URL without a query, not '\(text)'") }
+            return text
+        }
+        configuration.checkInIntervalSeconds = try Environment.integer(
+            checkInInterval, "VIGIL_CHECKIN_INTERVAL", default: configuration.checkInIntervalSeconds)
+        guard (10...86_400).contains(configuration.checkInIntervalSeconds) else {
+            throw ValidationError("check-in interval must be 10 to 86400 seconds")
+        }
+        configuration.postureRetentionDays = try Environment.integer(
+            postureRetentionDays, "VIGIL_POSTURE_RETENTION_DAYS", default: configuration.postureRetentionDays)
+        guard (1...3650).contains(configuration.postureRetentionDays) else {
+            throw ValidationError("posture retention must be 1 to 3650 days")
+        }
         return configuration
     }
 }

@@ -5,29 +5,8 @@ import VigilCore
 
 /// The JSON conventions of the API: camelCase keys, RFC 3339 times with milliseconds.
 enum APIJSON {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = RFC3339.parse(text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "must be an RFC 3339 time such as 2026-11-29T06:30:00Z")
-            }
-            return date
-        }
-        return decoder
-    }()
+    static let encoder = VigilJSON.makeEncoder()
+    static let decoder = VigilJSON.makeDecoder()
 
     /// A JSON response.
     /// - Parameters:

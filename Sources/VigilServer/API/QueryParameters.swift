@@ -53,5 +53,25 @@ struct QueryParameters {
         return date
     }
 
+    /// A parameter that must be one of an enumeration's values.
+    func value<Value: RawRepresentable & CaseIterable>(_ name: String, as _: Value.Type) throws -> Value?
+    where Value.RawValue == String {
+        guard let text = values[name] else { return nil }
+        guard let value = Value(rawValue: text) else {
+            let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
+            throw Problem.invalidQuery(name, "must be one of: \(allowed)")
+        }
+        return value
+    }
+
+    /// A parameter that must be an identifier of `Entity`.
+    func identifier<Entity>(_ name: String, as _: Identifier<Entity>.Type) throws -> Identifier<Entity>? {
+        guard let text = values[name] else { return nil }
+        guard let id = Identifier<Entity>(validating: text) else {
+            throw Problem.invalidQuery(name, "is not a \(String(describing: Entity.self).lowercased()) ID")
+        }
+        return id
+    }
+
     subscript(name: String) -> String? { values[name] }
 }

@@ -16,6 +16,13 @@ extension Request {
     /// - Returns: The decoded body.
     /// - Throws: ``Problem`` 400 naming the field at fault, 413 when too large, 415 when not JSON.
     func decodeBody<Body: APIRequestBody>(as type: Body.Type, limit: Int) async throws -> Body {
+        try JSONBody.decode(type, from: try await collectJSONBody(limit: limit))
+    }
+
+    /// Reads the body's bytes, enforcing the size limit and the JSON media type.
+    /// - Parameter limit: The most bytes accepted.
+    /// - Throws: ``Problem`` 413 when too large, 415 when not JSON.
+    func collectJSONBody(limit: Int) async throws -> Data {
         if let contentType = headers[.contentType]?.lowercased(),
             !contentType.hasPrefix("application/json"), !contentType.hasPrefix("application/merge-patch+json")
         {
@@ -30,13 +37,20 @@ extension Request {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw Problem.bodyTooLarge(limit: limit)
         }
-        return try JSONBody.decode(type, from: Data(buffer.readableBytesView))
+        return Data(buffer.readableBytesView)
     }
 }
 
 /// Decoding of request bodies into ``Problem``s that name the field at fault.
 enum JSONBody {
     static func decode<Body: APIRequestBody>(_ type: Body.Type, from data: Data) throws -> Body {
+        try decode(type, from: data, knownFields: Set(Body.CodingKeys.allCases.map(\.stringValue)))
+    }
+
+    /// Decodes a body; with `knownFields`, fields outside it and `null` values are refused.
+    /// Without, unknown fields are ignored (the agent protocol's rule, so that newer agents can
+    /// talk to older servers).
+    static func decode<Body: Decodable>(_ type: Body.Type, from data: Data, knownFields: Set<String>?) throws -> Body {
         guard !data.isEmpty else { throw Problem.invalidBody("The body is empty; send a JSON object.") }
         guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw Problem.invalidBody("The body is not valid JSON.")
@@ -44,12 +58,13 @@ enum JSONBody {
         guard let fields = object as? [String: Any] else {
             throw Problem.invalidBody("The body must be a JSON object.")
         }
-        let known = Set(Body.CodingKeys.allCases.map(\.stringValue))
-        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw Problem.invalidField(unknown, "is not a field of this request")
-        }
-        if let null = fields.keys.sorted().first(where: { fields[$0] is NSNull }) {
-            throw Problem.invalidField(null, "must not be null; leave the field out instead")
+        if let known = knownFields {
+            if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
+                throw Problem.invalidField(unknown, "is not a field of this request")
+            }
+            if let null = fields.keys.sorted().first(where: { fields[$0] is NSNull }) {
+                throw Problem.invalidField(null, "must not be null; leave the field out instead")
+            }
         }
         do {
             return try APIJSON.decoder.decode(type, from: data)
@@ -115,5 +130,11 @@ enum JSONBody {
         ("Role", Role.allCases.map(\.rawValue)),
         ("Affiliation", Affiliation.allCases.map(\.rawValue)),
         ("PersonStatus", PersonStatus.allCases.map(\.rawValue)),
+        ("Ownership", Ownership.allCases.map(\.rawValue)),
+        ("DeviceClass", DeviceClass.allCases.map(\.rawValue)),
+        ("MedicalDeviceKind", MedicalDeviceKind.allCases.map(\.rawValue)),
+        ("Platform", Platform.allCases.map(\.rawValue)),
+        ("PasscodeLengthClass", PasscodeLengthClass.allCases.map(\.rawValue)),
+        ("RetirementDisposition", RetirementDisposition.allCases.map(\.rawValue)),
     ]
 }

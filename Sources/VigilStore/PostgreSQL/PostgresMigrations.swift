@@ -27,5 +27,6 @@ enum PostgresMigrations {
                 FOR EACH STATEMENT EXECUTE FUNCTION vigil_audit_events_append_only()
                 """,
             ]),
+        Migration(version: 2, name: "devices", statements: SchemaV2.tablesAndIndexes),
     ]
 }

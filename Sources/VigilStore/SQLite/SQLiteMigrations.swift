@@ -15,6 +15,11 @@ enum SQLiteMigrations {
                 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
                 """)
         }
+        migrator.registerMigration("0002_devices") { db in
+            for statement in SchemaV2.tablesAndIndexes {
+                try db.execute(sql: statement)
+            }
+        }
         return migrator
     }
 }

@@ -1,0 +1,217 @@
+import Foundation
+
+// The messages of Vigil's agent protocol (`docs/agent-protocol.md`), shared by the server and
+// the agent SDK so that both read and write exactly the same JSON.
+
+/// Constants of the agent protocol.
+public enum AgentProtocol {
+    /// The prefix of every agent route.
+    public static let basePath = "/agent/v1"
+    /// How long a session lasts before the agent must open a new one.
+    public static let sessionLifetime: TimeInterval = 3_600
+    /// How long a challenge may be answered.
+    public static let challengeLifetime: TimeInterval = 60
+}
+
+/// `POST /agent/v1/enroll`: a device joins with an invitation's code and its new public key.
+public struct EnrollmentRequest: Codable, Sendable, Equatable {
+    /// The invitation's one-time code, as typed or scanned.
+    public var code: String
+    /// The device's new Ed25519 public key, base64url of its 32 bytes.
+    public var publicKey: String
+    /// The signature, with the new key, of `vigil-enroll-v1\n<normalized code>\n<publicKey>`.
+    public var proof: String
+    /// What the device says about itself.
+    public var facts: DeviceFacts
+
+    public init(code: String, publicKey: String, proof: String, facts: DeviceFacts) {
+        self.code = code
+        self.publicKey = publicKey
+        self.proof = proof
+        self.facts = facts
+    }
+}
+
+/// The answer to an enrollment.
+public struct EnrollmentResponse: Codable, Sendable, Equatable {
+    /// The device's identifier, for every later request.
+    public var deviceID: DeviceID
+    /// `approved`, or `pending` until an administrator decides.
+    public var approval: ApprovalState
+    public var ownership: Ownership
+    public var deviceClass: DeviceClass
+    /// How often to check in.
+    public var checkInIntervalSeconds: Int
+
+    public init(
+        deviceID: DeviceID, approval: ApprovalState, ownership: Ownership, deviceClass: DeviceClass,
+        checkInIntervalSeconds: Int
+    ) {
+        self.deviceID = deviceID
+        self.approval = approval
+        self.ownership = ownership
+        self.deviceClass = deviceClass
+        self.checkInIntervalSeconds = checkInIntervalSeconds
+    }
+}
+
+/// `POST /agent/v1/challenge`: a device asks for a challenge to sign.
+public struct ChallengeRequest: Codable, Sendable, Equatable {
+    public var deviceID: DeviceID
+    public init(deviceID: DeviceID) { self.deviceID = deviceID }
+}
+
+/// A single-use challenge.
+public struct ChallengeResponse: Codable, Sendable, Equatable {
+    /// 32 random bytes, base64url.
+    public var challenge: String
+    /// After this instant the challenge is refused.
+    public var expiresAt: Date
+
+    public init(challenge: String, expiresAt: Date) {
+        self.challenge = challenge
+        self.expiresAt = expiresAt
+    }
+}
+
+/// `POST /agent/v1/session`: a device proves it holds its private key and opens a session.
+public struct SessionRequest: Codable, Sendable, Equatable {
+    public var deviceID: DeviceID
+    /// The challenge, as received.
+    public var challenge: String
+    /// The device's signature of ``sessionMessage(deviceID:challenge:)``.
+    public var signature: String
+
+    public init(deviceID: DeviceID, challenge: String, signature: String) {
+        self.deviceID = deviceID
+        self.challenge = challenge
+        self.signature = signature
+    }
+
+    /// The text a device signs to open a session.
+    public static func sessionMessage(deviceID: DeviceID, challenge: String) -> Data {
+        Data("vigil-session-v1\n\(deviceID.rawValue)\n\(challenge)".utf8)
+    }
+}
+
+/// An open session: the key that signs every later request.
+public struct SessionResponse: Codable, Sendable, Equatable {
+    /// Names the session in every signed request.
+    public var sessionID: String
+    /// 32 random bytes, base64url: the HMAC-SHA256 key of the session. Keep it in memory only.
+    public var sessionKey: String
+    /// After this instant the session is refused; open a new one.
+    public var expiresAt: Date
+
+    public init(sessionID: String, sessionKey: String, expiresAt: Date) {
+        self.sessionID = sessionID
+        self.sessionKey = sessionKey
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Whether a device may reach PHI, and why not. Computed by the access decision of a later
+/// module; until then ``State/notEvaluated``.
+public struct AccessStatus: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable, CaseIterable {
+        case notEvaluated = "not_evaluated"
+        case allowed
+        case denied
+    }
+
+    public var state: State
+    /// Every reason for a denial.
+    public var reasons: [String]
+
+    public init(state: State, reasons: [String]) {
+        self.state = state
+        self.reasons = reasons
+    }
+}
+
+/// A command waiting for the device. The command queue of a later module fills these.
+public struct PendingCommand: Codable, Sendable, Equatable {
+    public var id: String
+    /// Such as `lock`.
+    public var type: String
+    public var parameters: [String: String]
+
+    public init(id: String, type: String, parameters: [String: String]) {
+        self.id = id
+        self.type = type
+        self.parameters = parameters
+    }
+}
+
+/// The answer to `POST /agent/v1/checkin`, whose body is a ``Posture``.
+public struct CheckInResponse: Codable, Sendable, Equatable {
+    public var deviceID: DeviceID
+    public var approval: ApprovalState
+    /// Why an administrator approved or denied it, if they said.
+    public var approvalReason: String?
+    public var compliance: ComplianceState
+    public var access: AccessStatus
+    public var commands: [PendingCommand]
+    /// When to check in next, in seconds (before jitter).
+    public var nextCheckInSeconds: Int
+    public var serverTime: Date
+
+    public init(
+        deviceID: DeviceID, approval: ApprovalState, approvalReason: String?, compliance: ComplianceState,
+        access: AccessStatus, commands: [PendingCommand], nextCheckInSeconds: Int, serverTime: Date
+    ) {
+        self.deviceID = deviceID
+        self.approval = approval
+        self.approvalReason = approvalReason
+        self.compliance = compliance
+        self.access = access
+        self.commands = commands
+        self.nextCheckInSeconds = nextCheckInSeconds
+        self.serverTime = serverTime
+    }
+}
+
+/// `POST /agent/v1/key`: a device replaces its key pair. Every session of the device ends.
+public struct KeyRotationRequest: Codable, Sendable, Equatable {
+    /// The new Ed25519 public key, base64url.
+    public var publicKey: String
+    /// The signature, with the new key, of ``rotationMessage(deviceID:publicKey:)``.
+    public var proof: String
+
+    public init(publicKey: String, proof: String) {
+        self.publicKey = publicKey
+        self.proof = proof
+    }
+
+    /// The text a device signs with its new key.
+    public static func rotationMessage(deviceID: DeviceID, publicKey: String) -> Data {
+        Data("vigil-rotate-v1\n\(deviceID.rawValue)\n\(publicKey)".utf8)
+    }
+}
+
+/// The answer to a key rotation.
+public struct KeyRotationResponse: Codable, Sendable, Equatable {
+    public var deviceID: DeviceID
+    public var rotatedAt: Date
+
+    public init(deviceID: DeviceID, rotatedAt: Date) {
+        self.deviceID = deviceID
+        self.rotatedAt = rotatedAt
+    }
+}
+
+extension AccessStatus {
+    /// The access a device has before any security policy is evaluated: none unless approved,
+    /// and "not evaluated" for approved devices until the access decision covers them.
+    /// - Parameters:
+    ///   - approval: The device's approval.
+    ///   - reason: The administrator's reason for a denial.
+    public static func beforePolicies(approval: ApprovalState, reason: String?) -> AccessStatus {
+        switch approval {
+        case .approved: AccessStatus(state: .notEvaluated, reasons: [])
+        case .pending: AccessStatus(state: .denied, reasons: ["The device is waiting for an administrator's approval."])
+        case .denied:
+            AccessStatus(state: .denied, reasons: ["The device was denied" + (reason.map { ": \($0)" } ?? ".")])
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// What an enrolling device says about itself.
+public struct DeviceFacts: Codable, Sendable, Equatable {
+    /// Its operating system family.
+    public var platform: Platform
+    /// The manufacturer's model name.
+    public var model: String
+    /// The operating system version.
+    public var osVersion: String
+    /// A hardware identifier (serial number); dropped for personal devices.
+    public var hardwareID: String?
+    /// The device's own name.
+    public var name: String?
+
+    /// Describes a device.
+    public init(platform: Platform, model: String, osVersion: String, hardwareID: String? = nil, name: String? = nil) {
+        self.platform = platform
+        self.model = model
+        self.osVersion = osVersion
+        self.hardwareID = hardwareID
+        self.name = name
+    }
+}
+
+/// Why an enrollment code was refused.
+public enum EnrollmentRefusal: String, Error, Sendable, CaseIterable {
+    case unknownCode = "unknown_code"
+    case used
+    case revoked
+    case expired
+    case badProof = "bad_proof"
+
+    /// What to tell the person enrolling.
+    public var message: String {
+        switch self {
+        case .unknownCode: "This enrollment code is not valid; check it, or ask for a new invitation."
+        case .used: "This enrollment code was used already; ask your administrator for a new invitation."
+        case .revoked: "This enrollment invitation was revoked; ask your administrator for a new one."
+        case .expired: "This enrollment code has expired; ask your administrator for a new invitation."
+        case .badProof: "The enrollment proof does not match the public key; the agent must sign with its new key."
+        }
+    }
+}
+
+/// The rule that turns an invitation and an enrolling device into a device record.
+public enum Enrollment {
+    /// The text a device signs with its new key to prove it holds the private key.
+    public static func proofMessage(code: EnrollmentCode, publicKey: String) -> Data {
+        Data("vigil-enroll-v1\n\(code.normalized)\n\(publicKey)".utf8)
+    }
+
+    /// Admits a device.
+    /// - Parameters:
+    ///   - invitation: The invitation the code belongs to; `nil` when no invitation has it.
+    ///   - code: The code presented.
+    ///   - facts: What the device says about itself.
+    ///   - publicKey: The device's new Ed25519 public key, base64url.
+    ///   - proof: The device's signature of ``proofMessage(code:publicKey:)`` with that key.
+    ///   - now: The time of enrollment.
+    /// - Returns: The new device: approved at once when hospital-owned, pending otherwise.
+    /// - Throws: ``EnrollmentRefusal`` for a code that may not be used or a bad proof;
+    ///   ``ValidationError`` for invalid facts.
+    public static func admit(
+        invitation: EnrollmentInvitation?, code: EnrollmentCode, facts: DeviceFacts, publicKey: String,
+        proof: String, at now: Date
+    ) throws -> Device {
+        guard let invitation else { throw EnrollmentRefusal.unknownCode }
+        switch invitation.state(at: now) {
+        case .active: break
+        case .used: throw EnrollmentRefusal.used
+        case .revoked: throw EnrollmentRefusal.revoked
+        case .expired: throw EnrollmentRefusal.expired
+        }
+        guard let key = DevicePublicKey(publicKey) else {
+            throw ValidationError(field: "publicKey", message: "is not a base64url Ed25519 public key")
+        }
+        guard key.isValidSignature(proof, of: proofMessage(code: code, publicKey: publicKey)) else {
+            throw EnrollmentRefusal.badProof
+        }
+        let optionalText = { (value: String?, field: String) throws -> String? in
+            try value.map { try Validate.text($0, field: field, maximumLength: 128) }
+        }
+        return Device(
+            id: .generate(at: now), personID: invitation.personID, facilityID: invitation.facilityID,
+            invitationID: invitation.id, ownership: invitation.ownership, deviceClass: invitation.deviceClass,
+            medicalKind: invitation.medicalKind, platform: facts.platform,
+            model: try Validate.text(facts.model, field: "facts.model", maximumLength: 128),
+            osVersion: try Validate.text(facts.osVersion, field: "facts.osVersion", maximumLength: 64),
+            hardwareID: invitation.ownership.isHospitalOwned ? try optionalText(facts.hardwareID, "facts.hardwareID") : nil,
+            name: try optionalText(facts.name, "facts.name"), publicKey: publicKey,
+            approval: invitation.ownership.approvalAtEnrollment, enrolledAt: now, updatedAt: now)
+    }
+}
+
+/// A device's Ed25519 public key, as it travels: 32 bytes, base64url without padding.
+public struct DevicePublicKey: Sendable {
+    private let key: Curve25519SigningPublicKey
+
+    /// Reads a key.
+    /// - Parameter text: base64url of the 32 raw bytes.
+    /// - Returns: `nil` when it is not an Ed25519 public key.
+    public init?(_ text: String) {
+        guard text.utf8.count <= 64, let bytes = Base64URL.decode(text), bytes.count == 32,
+            let key = try? Curve25519SigningPublicKey(rawRepresentation: bytes)
+        else { return nil }
+        self.key = key
+    }
+
+    /// Whether `signature` (base64url, 64 bytes) is this key's signature of exactly `message`.
+    public func isValidSignature(_ signature: String, of message: Data) -> Bool {
+        guard signature.utf8.count <= 128, let bytes = Base64URL.decode(signature), bytes.count == 64 else {
+            return false
+        }
+        return key.isValidSignature(bytes, for: message)
+    }
+}

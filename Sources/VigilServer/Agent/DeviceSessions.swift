@@ -1,0 +1,146 @@
+import Crypto
+import Foundation
+import NIOConcurrencyHelpers
+import VigilCore
+
+/// The challenges and sessions of device authentication, held in this process's memory.
+///
+/// A session is opened by signing a single-use challenge with the device's private key; it
+/// yields a random HMAC key that signs every later request (``RequestSignature``). Sessions are
+/// not persisted: after a restart, devices open new ones. Each device keeps at most
+/// ``maximumSessionsPerDevice`` sessions (the oldest ends first), and outstanding challenges are
+/// bounded, so a misbehaving device cannot exhaust memory.
+final class DeviceSessions: Sendable {
+    /// Why a signed request was refused.
+    enum Refusal: String, Error {
+        /// No such session (expired and swept, ended, or from before a restart).
+        case unknownSession = "unknown_session"
+        case expiredSession = "expired_session"
+        /// The counter did not grow: a replayed or reordered request.
+        case replayedCounter = "replayed_counter"
+        case badSignature = "bad_signature"
+
+        /// Whether the refusal is ordinary session life (the agent simply opens a new session),
+        /// rather than a sign of attack worth an audit event.
+        var isRoutine: Bool { self == .unknownSession || self == .expiredSession }
+    }
+
+    struct Session {
+        let deviceID: DeviceID
+        let key: SymmetricKey
+        let openedAt: Date
+        let expiresAt: Date
+        var lastCounter: UInt64
+    }
+
+    struct Challenge {
+        let deviceID: DeviceID
+        let expiresAt: Date
+    }
+
+    struct State {
+        var sessions: [String: Session] = [:]
+        var sessionsByDevice: [DeviceID: [String]] = [:]
+        var challenges: [String: Challenge] = [:]
+    }
+
+    static let maximumSessionsPerDevice = 3
+    static let maximumOutstandingChallenges = 200_000
+
+    private let state = NIOLockedValueBox(State())
+    let sessionLifetime: TimeInterval
+
+    init(sessionLifetime: TimeInterval = AgentProtocol.sessionLifetime) {
+        self.sessionLifetime = sessionLifetime
+    }
+
+    /// Issues a single-use challenge for `deviceID`.
+    func issueChallenge(for deviceID: DeviceID, at now: Date) -> ChallengeResponse {
+        let challenge = Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
+        let expiresAt = now.addingTimeInterval(AgentProtocol.challengeLifetime)
+        state.withLockedValue { state in
+            if state.challenges.count >= Self.maximumOutstandingChallenges {
+                state.challenges = state.challenges.filter { $0.value.expiresAt > now }
+                if state.challenges.count >= Self.maximumOutstandingChallenges { state.challenges.removeAll() }
+            }
+            state.challenges[challenge] = Challenge(deviceID: deviceID, expiresAt: expiresAt)
+        }
+        return ChallengeResponse(challenge: challenge, expiresAt: expiresAt.roundedToMilliseconds)
+    }
+
+    /// Consumes a challenge: `true` once, and only for the device it was issued to, before it expires.
+    func takeChallenge(_ challenge: String, for deviceID: DeviceID, at now: Date) -> Bool {
+        state.withLockedValue { state in
+            guard let issued = state.challenges[challenge], issued.deviceID == deviceID else { return false }
+            state.challenges[challenge] = nil
+            return issued.expiresAt > now
+        }
+    }
+
+    /// Opens a session for `deviceID`, ending its oldest when it has too many.
+    func open(for deviceID: DeviceID, at now: Date) -> SessionResponse {
+        let id = "ses_" + SymmetricKey(size: .bits128).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+        let key = SymmetricKey(size: .bits256)
+        let expiresAt = now.addingTimeInterval(sessionLifetime).roundedToMilliseconds
+        state.withLockedValue { state in
+            var ids = state.sessionsByDevice[deviceID, default: []].filter {
+                state.sessions[$0].map { $0.expiresAt > now } ?? false
+            }
+            while ids.count >= Self.maximumSessionsPerDevice { state.sessions[ids.removeFirst()] = nil }
+            state.sessions[id] = Session(deviceID: deviceID, key: key, openedAt: now, expiresAt: expiresAt, lastCounter: 0)
+            state.sessionsByDevice[deviceID] = ids + [id]
+        }
+        return SessionResponse(
+            sessionID: id, sessionKey: Base64URL.encode(key.withUnsafeBytes { Array($0) }), expiresAt: expiresAt)
+    }
+
+    /// Checks a signed request and advances its session's counter.
+    /// - Returns: The device the session belongs to.
+    /// - Throws: ``Refusal``.
+    func authenticate(
+        _ signature: RequestSignature, method: String, target: String, body: some DataProtocol, at now: Date
+    ) throws(Refusal) -> DeviceID {
+        guard let session = state.withLockedValue({ $0.sessions[signature.sessionID] }) else {
+            throw .unknownSession
+        }
+        guard session.expiresAt > now else { throw .expiredSession }
+        guard signature.isValid(method: method, target: target, body: body, key: session.key) else {
+            throw .badSignature
+        }
+        let accepted = state.withLockedValue { state -> Bool in
+            guard var current = state.sessions[signature.sessionID], signature.counter > current.lastCounter else {
+                return false
+            }
+            current.lastCounter = signature.counter
+            state.sessions[signature.sessionID] = current
+            return true
+        }
+        guard accepted else { throw .replayedCounter }
+        return session.deviceID
+    }
+
+    /// Ends every session of `deviceID` at once (retirement, key rotation).
+    func endSessions(of deviceID: DeviceID) {
+        state.withLockedValue { state in
+            for id in state.sessionsByDevice.removeValue(forKey: deviceID) ?? [] { state.sessions[id] = nil }
+        }
+    }
+
+    /// Forgets expired sessions and challenges.
+    func sweep(at now: Date) {
+        state.withLockedValue { state in
+            state.challenges = state.challenges.filter { $0.value.expiresAt > now }
+            let expired = state.sessions.filter { $0.value.expiresAt <= now }
+            for (id, session) in expired {
+                state.sessions[id] = nil
+                state.sessionsByDevice[session.deviceID]?.removeAll { $0 == id }
+                if state.sessionsByDevice[session.deviceID]?.isEmpty == true {
+                    state.sessionsByDevice[session.deviceID] = nil
+                }
+            }
+        }
+    }
+
+    /// How many sessions are open, for metrics and tests.
+    var sessionCount: Int { state.withLockedValue { $0.sessions.count } }
+}

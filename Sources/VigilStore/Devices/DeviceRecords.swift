@@ -1,0 +1,122 @@
+import Foundation
+import VigilCore
+
+// The columns of the device tables and their conversion to and from records, shared by both
+// backends. Postures are stored as JSON text with sorted keys.
+
+enum DeviceColumns {
+    static let invitation = """
+        id, person_id, facility_id, ownership, device_class, medical_kind, note, created_by, created_at, \
+        expires_at, used_at, device_id, revoked_at
+        """
+    static let device = """
+        id, person_id, facility_id, invitation_id, ownership, device_class, medical_kind, platform, model, \
+        os_version, hardware_id, name, public_key, approval, approval_reason, approval_decided_by, \
+        approval_decided_at, compliance, enrolled_at, last_seen_at, key_rotated_at, posture, retired_at, retired_by, \
+        retirement_disposition, retirement_custodian, retirement_note, updated_at
+        """
+    static let posture = "id, device_id, recorded_at, posture"
+}
+
+enum PostureJSON {
+    static func encode(_ posture: Posture) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try! encoder.encode(posture), as: UTF8.self)
+    }
+
+    static func decode(_ text: String, column: String) throws -> Posture {
+        guard let posture = try? JSONDecoder().decode(Posture.self, from: Data(text.utf8)) else {
+            throw StoreError.corruptRecord("\(column) is not a posture")
+        }
+        return posture
+    }
+}
+
+extension EnrollmentInvitation {
+    /// Rebuilds an invitation from its columns, in ``DeviceColumns/invitation`` order.
+    init(stored row: some StoredRow) throws {
+        let table = "enrollment_invitations"
+        self.init(
+            id: try row.identifier(0), personID: try row.identifier(1), facilityID: try row.optionalIdentifier(2),
+            ownership: try row.enumeration(3, column: "\(table).ownership"),
+            deviceClass: try row.enumeration(4, column: "\(table).device_class"),
+            medicalKind: try row.optionalEnumeration(5, column: "\(table).medical_kind"),
+            note: try row.optionalText(6), createdBy: try row.optionalIdentifier(7), createdAt: try row.date(8),
+            expiresAt: try row.date(9), usedAt: try row.optionalDate(10), deviceID: try row.optionalIdentifier(11),
+            revokedAt: try row.optionalDate(12))
+    }
+
+    /// The column values in ``DeviceColumns/invitation`` order.
+    var storedValues: [SQLValue] {
+        [
+            .identifier(id), .identifier(personID), .identifier(facilityID), .enumeration(ownership),
+            .enumeration(deviceClass), .enumeration(medicalKind), .text(note), .identifier(createdBy),
+            .date(createdAt), .date(expiresAt), .date(usedAt), .identifier(deviceID), .date(revokedAt),
+        ]
+    }
+}
+
+extension Device {
+    /// Rebuilds a device from its columns, in ``DeviceColumns/device`` order.
+    init(stored row: some StoredRow) throws {
+        let table = "devices"
+        var retirement: Retirement?
+        if let retiredAt = try row.optionalDate(22) {
+            retirement = Retirement(
+                retiredAt: retiredAt, retiredBy: try row.identifier(23),
+                disposition: try row.enumeration(24, column: "\(table).retirement_disposition"),
+                custodian: try row.text(25), note: try row.optionalText(26))
+        }
+        self.init(
+            id: try row.identifier(0), personID: try row.identifier(1), facilityID: try row.optionalIdentifier(2),
+            invitationID: try row.identifier(3), ownership: try row.enumeration(4, column: "\(table).ownership"),
+            deviceClass: try row.enumeration(5, column: "\(table).device_class"),
+            medicalKind: try row.optionalEnumeration(6, column: "\(table).medical_kind"),
+            platform: try row.enumeration(7, column: "\(table).platform"), model: try row.text(8),
+            osVersion: try row.text(9), hardwareID: try row.optionalText(10), name: try row.optionalText(11),
+            publicKey: try row.text(12), approval: try row.enumeration(13, column: "\(table).approval"),
+            approvalReason: try row.optionalText(14), approvalDecidedBy: try row.optionalIdentifier(15),
+            approvalDecidedAt: try row.optionalDate(16), compliance: try row.enumeration(17, column: "\(table).compliance"),
+            enrolledAt: try row.date(18), lastSeenAt: try row.optionalDate(19), keyRotatedAt: try row.optionalDate(20),
+            posture: try row.optionalText(21).map { try PostureJSON.decode($0, column: "\(table).posture") },
+            retirement: retirement, updatedAt: try row.date(27))
+    }
+
+    /// The column values in ``DeviceColumns/device`` order.
+    var storedValues: [SQLValue] {
+        [.identifier(id), .identifier(personID), .identifier(facilityID), .identifier(invitationID),
+         .enumeration(ownership), .enumeration(deviceClass), .enumeration(medicalKind), .enumeration(platform),
+         .text(model)] + mutableValues.dropLast()
+    }
+
+    /// The values of the columns a change may touch, in ``DeviceSQL/update`` order, then the ID.
+    var mutableValues: [SQLValue] {
+        [
+            .text(osVersion), .text(hardwareID), .text(name), .text(publicKey), .enumeration(approval),
+            .text(approvalReason), .identifier(approvalDecidedBy), .date(approvalDecidedAt), .enumeration(compliance),
+            .date(enrolledAt), .date(lastSeenAt), .date(keyRotatedAt), .text(posture.map(PostureJSON.encode)),
+            .date(retirement?.retiredAt), .identifier(retirement?.retiredBy), .enumeration(retirement?.disposition),
+            .text(retirement?.custodian), .text(retirement?.note), .date(updatedAt), .identifier(id),
+        ]
+    }
+}
+
+extension PostureRecord {
+    /// Rebuilds a history entry from its columns, in ``DeviceColumns/posture`` order.
+    init(stored row: some StoredRow) throws {
+        self.init(
+            id: try row.identifier(0), deviceID: try row.identifier(1), recordedAt: try row.date(2),
+            posture: try PostureJSON.decode(try row.text(3), column: "device_postures.posture"))
+    }
+}
+
+extension DeviceCheckInState {
+    /// Reads the columns ``DeviceSQL/checkIn(_:)`` returns.
+    init(stored row: some StoredRow) throws {
+        self.init(
+            approval: try row.enumeration(0, column: "devices.approval"), approvalReason: try row.optionalText(1),
+            compliance: try row.enumeration(2, column: "devices.compliance"),
+            ownership: try row.enumeration(3, column: "devices.ownership"))
+    }
+}
