@@ -89,7 +89,7 @@ let package = Package(
         ),
         .target(
             name: "VigilTestSupport",
-            dependencies: ["VigilCore", "VigilStore"],
+            dependencies: ["VigilCore", "VigilStore", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/VigilTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -115,7 +115,9 @@ let package = Package(
                 "VigilStore",
                 "VigilTestSupport",
                 "VigilServer",
+                "VigilAgent",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
