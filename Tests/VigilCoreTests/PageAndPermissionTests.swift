@@ -15,11 +15,13 @@ import VigilCore
 
     @Test func auditorsOnlyRead() {
         let auditorPermissions = Permission.allCases.filter { $0.isGranted(to: [.auditor]) }
-        #expect(Set(auditorPermissions) == [.readSelf, .readPeople, .readFacilities, .readAllTokens, .readAuditEvents])
+        #expect(Set(auditorPermissions) == [
+            .readSelf, .readPeople, .readFacilities, .readAllTokens, .readAuditEvents, .readDevices,
+        ])
     }
 
     @Test func onlyAdministratorsWrite() {
-        for permission in [Permission.writePeople, .writeFacilities, .manageAllTokens] {
+        for permission in [Permission.writePeople, .writeFacilities, .manageAllTokens, .writeDevices] {
             #expect(permission.grantedRoles == [.admin])
         }
     }

@@ -26,6 +26,18 @@ import VigilTestSupport
         "GET /api/v1/tokens/{id}": Set(Role.allCases),
         "DELETE /api/v1/tokens/{id}": [.admin, .securityOfficer, .nurseManager, .clinician, .patient],
         "GET /api/v1/audit-events": [.admin, .securityOfficer, .auditor],
+        "GET /api/v1/enrollment-invitations": [.admin, .securityOfficer, .auditor],
+        "POST /api/v1/enrollment-invitations": [.admin],
+        "GET /api/v1/enrollment-invitations/{id}": [.admin, .securityOfficer, .auditor],
+        "DELETE /api/v1/enrollment-invitations/{id}": [.admin],
+        "GET /api/v1/devices": [.admin, .securityOfficer, .auditor],
+        "GET /api/v1/devices.csv": [.admin, .securityOfficer, .auditor],
+        "GET /api/v1/devices/{id}": [.admin, .securityOfficer, .auditor],
+        "GET /api/v1/devices/{id}/postures": [.admin, .securityOfficer, .auditor],
+        "GET /api/v1/devices/{id}/history": [.admin, .securityOfficer, .auditor],
+        "POST /api/v1/devices/{id}/approve": [.admin],
+        "POST /api/v1/devices/{id}/deny": [.admin],
+        "POST /api/v1/devices/{id}/retire": [.admin],
     ]
 
     @Test func theTableCoversEveryAPIRoute() throws {
@@ -78,6 +90,10 @@ import VigilTestSupport
             id = cast.person(.clinician).id.rawValue
         } else if path.hasPrefix("/api/v1/facilities") {
             id = cast.facility.id.rawValue
+        } else if path.hasPrefix("/api/v1/devices") {
+            id = "dev_01JD3V6Q8R0000000000000000"
+        } else if path.hasPrefix("/api/v1/enrollment-invitations") {
+            id = "inv_01JD3V6Q8R0000000000000000"
         } else {
             id = cast.spareTokens[role]!.id.rawValue
         }
