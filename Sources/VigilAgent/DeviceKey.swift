@@ -7,7 +7,7 @@ import VigilCore
 ///
 /// Ed25519 (Curve25519 signatures), from swift-crypto, so that the same code runs in an iOS or
 /// macOS app and on Linux.
-public struct DeviceKey: Sendable {
+public struct DeviceKey: Sendable, CustomStringConvertible, CustomReflectable {
     private let privateKey: Curve25519.Signing.PrivateKey
 
     /// Generates a new key pair.
@@ -27,6 +27,12 @@ public struct DeviceKey: Sendable {
 
     /// The public key as the server receives it: 32 bytes, base64url without padding.
     public var publicKey: String { Base64URL.encode(privateKey.publicKey.rawRepresentation) }
+
+    /// The public key only, so that printing a key never reveals the private one.
+    public var description: String { "DeviceKey(publicKey: \(publicKey))" }
+
+    /// The public key only, so that `dump` never reveals the private one either.
+    public var customMirror: Mirror { Mirror(self, children: ["publicKey": publicKey]) }
 
     /// Signs `message`.
     /// - Parameter message: The bytes to sign, such as a server challenge.

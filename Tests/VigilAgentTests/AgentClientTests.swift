@@ -30,7 +30,8 @@ import VigilCore
         #expect(request.code == code.normalized)
         #expect(request.facts == Self.facts)
         let key = try #require(DevicePublicKey(request.publicKey))
-        #expect(key.isValidSignature(request.proof, of: Enrollment.proofMessage(code: code, publicKey: request.publicKey)))
+        let proofMessage = Enrollment.proofMessage(code: code, publicKey: request.publicKey)
+        #expect(key.isValidSignature(request.proof, of: proofMessage))
         let stored = try store.load()
         #expect(stored.deviceID == response.deviceID)
         #expect(stored.key.publicKey == request.publicKey)
@@ -63,7 +64,8 @@ import VigilCore
         let server = FakeAgentServer()
         let store = AgentStateStore.temporary()
         defer { store.removeAll() }
-        await #expect(throws: AgentError.server(status: 403, kind: "enrollment-refused", detail: "refused: enrollment-refused")) {
+        let refusal = AgentError.server(status: 403, kind: "enrollment-refused", detail: "refused: enrollment-refused")
+        await #expect(throws: refusal) {
             try await AgentClient.enroll(
                 serverURL: FakeAgentServer.url, code: "00000-00000-00000-00000", facts: Self.facts, store: store,
                 transport: server)
@@ -185,9 +187,8 @@ import VigilCore
         let rotation = try #require(await server.requests(to: "key").first)
         let message = try VigilJSON.makeDecoder().decode(KeyRotationRequest.self, from: rotation.body)
         let key = try #require(DevicePublicKey(message.publicKey))
-        #expect(
-            key.isValidSignature(
-                message.proof, of: KeyRotationRequest.rotationMessage(deviceID: client.deviceID, publicKey: message.publicKey)))
+        let rotationMessage = KeyRotationRequest.rotationMessage(deviceID: client.deviceID, publicKey: message.publicKey)
+        #expect(key.isValidSignature(message.proof, of: rotationMessage))
     }
 
     @Test func aRefusedRotationKeepsTheOldKey() async throws {

@@ -98,7 +98,8 @@ actor FakeAgentServer: AgentTransport {
     ) rethrows -> AgentHTTPResponse {
         guard let header = request.headers["Authorization"], let signature = RequestSignature(header: header),
             var session = sessions[signature.sessionID], signature.counter > session.lastCounter,
-            signature.isValid(method: request.method, target: Self.target(of: request), body: request.body, key: session.key)
+            signature.isValid(
+                method: request.method, target: Self.target(of: request), body: request.body, key: session.key)
         else { return problem(401, "device-unauthenticated") }
         if isRetired { return problem(403, "device-retired") }
         session.lastCounter = signature.counter

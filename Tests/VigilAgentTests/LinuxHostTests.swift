@@ -9,7 +9,8 @@ import VigilCore
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-host-\(UUID().uuidString)")
         for (path, content) in files {
             let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(content.utf8).write(to: url)
         }
         return root
@@ -26,7 +27,11 @@ import VigilCore
 
     @Test func factsComeFromTheSystemFiles() throws {
         let root = try Self.root([
-            "etc/os-release": "NAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n",
+            "etc/os-release": """
+                NAME="Debian GNU/Linux"
+                VERSION_ID="12"
+                PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+                """,
             "sys/class/dmi/id/product_name": "ThinkPad X1 Carbon\n",
             "sys/class/dmi/id/product_serial": "PF-123456\n",
             "proc/sys/kernel/hostname": "ward7-cart\n",

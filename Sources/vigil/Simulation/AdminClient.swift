@@ -1,0 +1,48 @@
+import Foundation
+import VigilAgent
+import VigilCore
+
+/// The few administrator calls the simulator needs, over the same transport as its devices.
+struct AdminClient: Sendable {
+    let serverURL: URL
+    let token: String
+    let transport: any AgentTransport
+
+    /// The person the token acts for: simulated devices are enrolled for them.
+    func me() async throws -> PersonID {
+        struct Me: Decodable {
+            struct Person: Decodable { let id: PersonID }
+            let person: Person
+        }
+        let me: Me = try await call("GET", "/api/v1/me", body: nil, expecting: 200)
+        return me.person.id
+    }
+
+    /// Creates an invitation and returns its code.
+    func invite(_ personID: PersonID, ownership: Ownership, deviceClass: DeviceClass) async throws -> String {
+        struct Created: Decodable { let code: String }
+        let body: [String: String] = [
+            "personID": personID.rawValue, "ownership": ownership.rawValue, "deviceClass": deviceClass.rawValue,
+        ]
+        let created: Created = try await call(
+            "POST", "/api/v1/enrollment-invitations", body: try JSONEncoder().encode(body), expecting: 201)
+        return created.code
+    }
+
+    /// Sends a request and decodes the answer, or throws the server's problem.
+    func call<Answer: Decodable>(_ method: String, _ path: String, body: Data?, expecting status: Int) async throws
+        -> Answer
+    {
+        var headers = ["Authorization": "Bearer \(token)"]
+        if body != nil { headers["Content-Type"] = "application/json" }
+        let response = try await transport.send(
+            AgentHTTPRequest(
+                method: method, url: serverURL.appendingPathComponent(String(path.dropFirst())), headers: headers,
+                body: body ?? Data()))
+        guard response.status == status else {
+            let detail = (try? JSONDecoder().decode([String: String?].self, from: response.body))?["detail"] ?? nil
+            throw CommandFailure("\(method) \(path) answered \(response.status): \(detail ?? "no detail")")
+        }
+        return try VigilJSON.makeDecoder().decode(Answer.self, from: response.body)
+    }
+}

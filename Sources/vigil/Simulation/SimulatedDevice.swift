@@ -1,0 +1,78 @@
+import Foundation
+import VigilCore
+
+/// A made-up device with a believable, varied posture. About one in six is noncompliant in one
+/// way or another (an old patch, no passcode, a rooted phone, no encryption, a slow screen lock),
+/// so that policies have something to find.
+struct SimulatedDevice: Sendable {
+    let ownership: Ownership
+    let deviceClass: DeviceClass
+    let facts: DeviceFacts
+    let flaw: Flaw?
+
+    enum Flaw: CaseIterable, Sendable {
+        case stalePatch, noPasscode, rooted, unencrypted, slowScreenLock
+    }
+
+    struct Model {
+        let platform: Platform
+        let name: String
+        let osVersions: [String]
+        let deviceClass: DeviceClass
+    }
+
+    static let models = [
+        Model(platform: .ios, name: "iPhone 15", osVersions: ["17.6.1", "18.1", "18.2"], deviceClass: .phone),
+        Model(platform: .android, name: "Pixel 8", osVersions: ["14", "15"], deviceClass: .phone),
+        Model(platform: .android, name: "Zebra TC53", osVersions: ["13", "14"], deviceClass: .phone),
+        Model(platform: .ipados, name: "iPad (10th generation)", osVersions: ["17.7", "18.1"], deviceClass: .tablet),
+        Model(platform: .windows, name: "Latitude 5440", osVersions: ["10.0.22631"], deviceClass: .pc),
+        Model(platform: .watchos, name: "Apple Watch Series 9", osVersions: ["10.6", "11.1"], deviceClass: .wearable),
+    ]
+
+    /// The `index`th device of a simulated fleet: the same index gives the same device.
+    init(index: Int) {
+        var random = SplitMix64(seed: UInt64(index))
+        let model = Self.models[Int(random.next() % UInt64(Self.models.count))]
+        let roll = random.next() % 100
+        ownership = roll < 60 ? .corporate : roll < 85 ? .byod : .shared
+        deviceClass = model.deviceClass
+        facts = DeviceFacts(
+            platform: model.platform, model: model.name,
+            osVersion: model.osVersions[Int(random.next() % UInt64(model.osVersions.count))],
+            hardwareID: String(format: "SIM%08d", index), name: "Simulated \(model.name) \(index)")
+        flaw = random.next() % 6 == 0 ? Flaw.allCases[Int(random.next() % UInt64(Flaw.allCases.count))] : nil
+    }
+
+    /// The posture of this device's next check-in; the battery drains a little each time.
+    func posture(checkIn: Int) -> Posture {
+        let hasScreen = deviceClass != .medicalDevice
+        return Posture(
+            osVersion: facts.osVersion, securityPatchDate: flaw == .stalePatch ? "2025-01-05" : "2026-11-01",
+            passcodeSet: hasScreen ? flaw != .noPasscode : nil,
+            passcodeLengthClass: hasScreen ? (flaw == .noPasscode ? PasscodeLengthClass.none : .medium) : nil,
+            storageEncrypted: flaw != .unencrypted, jailbroken: flaw == .rooted,
+            screenLockTimeoutSeconds: hasScreen ? (flaw == .slowScreenLock ? 1_800 : 120) : nil,
+            agentVersion: "0.1.0", batteryPercent: max(5, 100 - checkIn % 96),
+            managedApps: [
+                ManagedApp(id: "org.hospital.ehr", version: "4.2.0"),
+                ManagedApp(id: "org.hospital.securechat", version: "2.8.1"),
+            ])
+    }
+}
+
+/// A small, fast, seeded random number generator (SplitMix64), so that a simulated fleet is the
+/// same every run.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

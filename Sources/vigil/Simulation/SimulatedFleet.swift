@@ -1,0 +1,121 @@
+import Foundation
+import VigilAgent
+import VigilCore
+
+/// A fleet of simulated devices in one process: each with its own key, identity and session,
+/// enrolled through the real protocol with invitations an administrator's token creates.
+struct SimulatedFleet: Sendable {
+    struct Member: Sendable {
+        let profile: SimulatedDevice
+        let client: AgentClient
+    }
+
+    let members: [Member]
+
+    /// Enrolls `count` devices for the token's owner, `concurrency` at a time.
+    /// - Parameters:
+    ///   - progress: Called with the number enrolled so far.
+    static func enroll(
+        count: Int, serverURL: URL, admin: AdminClient, transport: any AgentTransport, concurrency: Int,
+        progress: @escaping @Sendable (Int) -> Void
+    ) async throws -> SimulatedFleet {
+        let personID = try await admin.me()
+        let members = try await withThrowingTaskGroup(of: Member.self) { group in
+            var members: [Member] = []
+            members.reserveCapacity(count)
+            var next = 0
+            func addTask() {
+                let index = next
+                next += 1
+                group.addTask {
+                    let profile = SimulatedDevice(index: index)
+                    let code = try await admin.invite(
+                        personID, ownership: profile.ownership, deviceClass: profile.deviceClass)
+                    let (client, _) = try await AgentClient.enroll(
+                        serverURL: serverURL, code: code, facts: profile.facts, store: MemoryIdentityStore(),
+                        transport: transport)
+                    return Member(profile: profile, client: client)
+                }
+            }
+            while next < min(count, concurrency) { addTask() }
+            while let member = try await group.next() {
+                members.append(member)
+                progress(members.count)
+                if next < count { addTask() }
+            }
+            return members
+        }
+        return SimulatedFleet(members: members)
+    }
+
+    /// Each device checks in every `interval` seconds (± 10%, first at a random moment within
+    /// the first interval) until `deadline`.
+    func runOnSchedule(interval: Double, until deadline: ContinuousClock.Instant, recorder: LatencyRecorder) async {
+        await withTaskGroup(of: Void.self) { group in
+            for (index, member) in members.enumerated() {
+                group.addTask {
+                    var random = SplitMix64(seed: UInt64(index) &+ 0xC0FFEE)
+                    var delay = interval * Double(random.next() % 1000) / 1000
+                    var checkIns = 0
+                    while true {
+                        let wake = ContinuousClock.now + .milliseconds(Int(delay * 1000))
+                        guard wake < deadline else { return }
+                        try? await Task.sleep(until: wake)
+                        await Self.checkIn(member, number: checkIns, recorder: recorder)
+                        checkIns += 1
+                        delay = interval * (0.9 + 0.2 * Double(random.next() % 1000) / 1000)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `workers` loops check in as fast as the server answers, each cycling through its share
+    /// of the devices (so that one device's requests never overlap), until `deadline`.
+    func runFlatOut(workers: Int, until deadline: ContinuousClock.Instant, recorder: LatencyRecorder) async {
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<min(workers, members.count) {
+                let share = stride(from: worker, to: members.count, by: workers).map { members[$0] }
+                group.addTask {
+                    var round = 0
+                    while ContinuousClock.now < deadline {
+                        for member in share where ContinuousClock.now < deadline {
+                            await Self.checkIn(member, number: round, recorder: recorder)
+                        }
+                        round += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Opens every device's session with one check-in, so that a measurement sees only check-ins.
+    func warmUp(workers: Int) async -> LatencySummary {
+        let recorder = LatencyRecorder()
+        let start = ContinuousClock.now
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<min(workers, members.count) {
+                let share = stride(from: worker, to: members.count, by: workers).map { members[$0] }
+                group.addTask {
+                    for member in share { await Self.checkIn(member, number: 0, recorder: recorder) }
+                }
+            }
+        }
+        return recorder.summary(elapsed: Self.seconds(since: start))
+    }
+
+    static func checkIn(_ member: Member, number: Int, recorder: LatencyRecorder) async {
+        let start = ContinuousClock.now
+        do {
+            _ = try await member.client.checkIn(member.profile.posture(checkIn: number))
+            recorder.record(seconds: seconds(since: start))
+        } catch {
+            recorder.record(seconds: seconds(since: start), error: error)
+        }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
