@@ -20,7 +20,7 @@ public func buildApplication(
     logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let devices = DeviceServices(store: store)
+    let devices = DeviceServices(store: store, publicURL: configuration.effectivePublicURL)
     let router = buildRouter(configuration: configuration, store: store, registry: registry, devices: devices)
     let maintenance = DeviceMaintenance(
         store: store, sessions: devices.sessions, retentionDays: configuration.postureRetentionDays, logger: logger)
@@ -28,7 +28,11 @@ public func buildApplication(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Vigil"),
         services: [store, maintenance],
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            devices.serverStarted(port: port, configuration: configuration)
+            await onServerRunning(port)
+        },
         logger: logger)
     application.beforeServerStarts {
         try await StartupTasks(configuration: configuration, store: store, logger: logger).run()
@@ -47,7 +51,7 @@ public func buildRouter(
     configuration: ServerConfiguration, store: any VigilStore, registry: PrometheusCollectorRegistry,
     devices: DeviceServices? = nil
 ) -> Router<VigilRequestContext> {
-    let devices = devices ?? DeviceServices(store: store)
+    let devices = devices ?? DeviceServices(store: store, publicURL: configuration.effectivePublicURL)
     let router = Router(context: VigilRequestContext.self)
     let catalog = RouteCatalog()
     router.add(middleware: RequestIDMiddleware())
@@ -76,6 +80,6 @@ func apiEndpoints(configuration: ServerConfiguration, store: any VigilStore, dev
         + FacilitiesController(store: store, bodyLimit: limit).endpoints
         + TokensController(store: store, bodyLimit: limit).endpoints
         + AuditEventsController(store: store).endpoints
-        + InvitationsController(store: store, bodyLimit: limit, publicURL: configuration.effectivePublicURL).endpoints
+        + InvitationsController(store: store, bodyLimit: limit, devices: devices).endpoints
         + DevicesController(store: store, bodyLimit: limit, sessions: devices.sessions).endpoints
 }

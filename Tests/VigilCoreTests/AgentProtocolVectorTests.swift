@@ -57,6 +57,16 @@ import VigilCore
         #expect(!signed.isValid(method: "POST", target: "/agent/v1/checkin", body: Data((Self.body + " ").utf8), key: Self.sessionKey))
     }
 
+    @Test func theRotationExampleIsSignedAsDocumented() throws {
+        let body = try VigilJSON.makeEncoder().encode(
+            KeyRotationRequest(publicKey: Self.newPublicKey, proof: Self.rotationProof))
+        #expect(Base64URL.encode(SHA256.hash(data: body)) == "LscQv0qfQmAc8fvlRNV1qfv3MZoZoDGLyRiySGlrQJM")
+        let signed = RequestSignature.sign(
+            method: "POST", target: "/agent/v1/key", body: body, sessionID: Self.sessionID, counter: 8,
+            key: Self.sessionKey)
+        #expect(signed.signature == "Hyk1Tf5hnyMU0OXZfT5j-PPGYj_7atytEqZ230_yvzs")
+    }
+
     @Test func theVectorBodyIsWhatTheSwiftEncoderWritesForThatPosture() throws {
         let encoded = try VigilJSON.makeEncoder().encode(Posture(osVersion: "17.5.1", agentVersion: "0.1.0"))
         #expect(String(decoding: encoded, as: UTF8.self) == Self.body)

@@ -7,8 +7,8 @@ import VigilStore
 struct InvitationsController {
     let store: any VigilStore
     let bodyLimit: Int
-    /// The server's address as devices reach it, for enrollment URLs.
-    let publicURL: String
+    /// Knows the server's address as devices reach it, for enrollment URLs.
+    let devices: DeviceServices
 
     var endpoints: [APIEndpoint] {
         [
@@ -80,7 +80,7 @@ struct InvitationsController {
         return try APIJSON.response(
             CreatedInvitationResource(
                 invitation: InvitationResource(invitation, now: now), code: code.display,
-                enrollmentURL: "\(publicURL)/enroll?code=\(code.display)"),
+                enrollmentURL: "\(devices.publicURL)/enroll?code=\(code.display)"),
             status: .created, location: "\(APIEndpoint.prefix)/enrollment-invitations/\(invitation.id)")
     }
 

@@ -1,18 +1,36 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 import VigilStore
 
-/// The in-process state of device traffic that routes share: device sessions, and the
-/// check-in writer that commits check-ins in groups.
+/// The in-process state of device traffic that routes share: device sessions, the check-in
+/// writer that commits check-ins in groups, and the address devices reach the server at.
 public final class DeviceServices: Sendable {
     let sessions: DeviceSessions
     let checkIns: CheckInBatcher
+    private let publicAddress: NIOLockedValueBox<String>
 
     /// Makes fresh sessions and a check-in writer for `store`.
-    public init(store: any VigilStore) {
+    /// - Parameters:
+    ///   - store: The store check-ins are written to.
+    ///   - publicURL: The address for enrollment URLs, until ``serverStarted(port:configuration:)``.
+    public init(store: any VigilStore, publicURL: String) {
         self.sessions = DeviceSessions()
         self.checkIns = CheckInBatcher(store: store)
+        self.publicAddress = NIOLockedValueBox(publicURL)
+    }
+
+    /// The address devices reach the server at, such as `https://mdm.hospital.org`.
+    var publicURL: String { publicAddress.withLockedValue { $0 } }
+
+    /// Learns the port the server listens on, which port 0 leaves open until then, for
+    /// enrollment URLs when no public URL is configured.
+    func serverStarted(port: Int, configuration: ServerConfiguration) {
+        guard configuration.publicURL == nil else { return }
+        var listening = configuration
+        listening.port = port
+        publicAddress.withLockedValue { $0 = listening.effectivePublicURL }
     }
 }
 
