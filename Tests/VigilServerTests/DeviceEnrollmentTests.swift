@@ -133,6 +133,17 @@ import VigilTestSupport
         }
     }
 
+    @Test func theEnrollmentLinkOpensAPageThatNeverRepeatsTheCode() async throws {
+        try await TestServer.run { server in
+            let code = try await TestDevice.invite(server, for: server.cast.person(.clinician))
+            let page = try await server.send(.get, "/enroll?code=\(code)")
+            #expect(page.status == .ok)
+            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.text.contains("vigil agent enroll"))
+            #expect(!page.text.contains(code))
+        }
+    }
+
     @Test func invitationsValidateTheirRules() async throws {
         try await TestServer.run { server in
             let nurse = server.cast.person(.clinician)

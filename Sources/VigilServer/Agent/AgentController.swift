@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import VigilCore
 import VigilStore
@@ -15,6 +16,7 @@ struct AgentController {
 
     /// The routes, for the router and the OpenAPI check.
     func register(on router: Router<VigilRequestContext>) {
+        router.get("enroll", use: enrollmentPage)
         let group = router.group(RouterPath(AgentProtocol.basePath))
         group.post("enroll", use: enroll)
         group.post("challenge", use: challenge)
@@ -51,6 +53,27 @@ struct AgentController {
                 context.auditEvent(.deviceEnrolled, target: nil, outcome: .failure, reason: refusal.rawValue, at: now))
             throw AgentProblem.enrollmentRefused(refusal)
         }
+    }
+
+    /// `GET /enroll?code=…`: where an enrollment URL leads when opened in a browser. The page
+    /// explains what to do with the link; it never repeats the code.
+    @Sendable func enrollmentPage(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        let html = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+            <title>Enroll a device in Vigil</title></head>
+            <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
+            <h1>Enroll this device in Vigil</h1>
+            <p>This link enrolls one device, once. Open it with the Vigil agent on the device to be enrolled,
+            or on a Linux host run <code>vigil agent enroll --url '&lt;this link&gt;'</code>.</p>
+            <p>Do not share the link: anyone holding it can enroll a device in your name until it is used,
+            revoked or expired.</p>
+            </body></html>
+            """
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", HTTPField.Name("Referrer-Policy")!: "no-referrer"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     @Sendable func challenge(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
