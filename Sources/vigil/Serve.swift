@@ -85,8 +85,11 @@ struct Serve: AsyncParsableCommand {
         configuration.bootstrapToken = Environment.value("VIGIL_BOOTSTRAP_TOKEN")
         configuration.publicURL = try (publicURL ?? Environment.value("VIGIL_PUBLIC_URL")).map { text in
             guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
-                url.query == nil
-            else { throw ValidationError("public URL must be an http or https URL without a query, not '\(text)'") }
+                url.query == nil, ["", "/"].contains(url.path)
+            else {
+                throw ValidationError(
+                    "public URL must be an http or https URL of the server's root (no path or query), not '\(text)'")
+            }
             return text
         }
         configuration.checkInIntervalSeconds = try Environment.integer(

@@ -25,6 +25,8 @@ import VigilTestSupport
             #expect(try await device.checkIn(server).status == .unauthorized)
             let failures = try await server.store.auditEvents(AuditEventFilter(action: .authenticationFailed), .first)
             #expect(failures.items.map(\.reason) == ["device replayed_counter", "device replayed_counter"])
+            let deviceID = try #require(device.deviceID)
+            #expect(failures.items.allSatisfy { $0.actor == .device(deviceID) && $0.target == .device(deviceID) })
         }
     }
 

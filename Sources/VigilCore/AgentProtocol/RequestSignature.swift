@@ -65,8 +65,9 @@ public struct RequestSignature: Sendable, Equatable {
         "\(Self.scheme) session=\(sessionID), counter=\(counter), signature=\(signature)"
     }
 
-    /// Reads an `Authorization` header value.
-    /// - Returns: `nil` unless it is exactly the form ``header`` writes.
+    /// Reads an `Authorization` header value: the scheme, then `session`, `counter` and
+    /// `signature` once each, separated by commas, in any order.
+    /// - Returns: `nil` for anything else.
     public init?(header: String) {
         guard header.utf8.count <= 256, header.hasPrefix(Self.scheme + " ") else { return nil }
         var fields: [Substring: Substring] = [:]

@@ -52,13 +52,13 @@ enum JSONBody {
     /// talk to older servers).
     static func decode<Body: Decodable>(_ type: Body.Type, from data: Data, knownFields: Set<String>?) throws -> Body {
         guard !data.isEmpty else { throw Problem.invalidBody("The body is empty; send a JSON object.") }
-        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
-            throw Problem.invalidBody("The body is not valid JSON.")
-        }
-        guard let fields = object as? [String: Any] else {
-            throw Problem.invalidBody("The body must be a JSON object.")
-        }
         if let known = knownFields {
+            guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+                throw Problem.invalidBody("The body is not valid JSON.")
+            }
+            guard let fields = object as? [String: Any] else {
+                throw Problem.invalidBody("The body must be a JSON object.")
+            }
             if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
                 throw Problem.invalidField(unknown, "is not a field of this request")
             }

@@ -152,10 +152,11 @@ struct AgentController {
             return (deviceID, data)
         } catch {
             if !error.isRoutine {
+                let device = sessions.deviceID(ofSession: signature.sessionID)
                 try await store.appendAuditEvent(
                     context.auditEvent(
-                        .authenticationFailed, target: routeTarget(request, context), outcome: .failure,
-                        reason: "device \(error.rawValue)"))
+                        .authenticationFailed, target: device.map(AuditTarget.device) ?? routeTarget(request, context),
+                        outcome: .failure, reason: "device \(error.rawValue)", actor: device.map(AuditActor.device)))
             }
             throw AgentProblem.unauthenticated("The session is \(error.isRoutine ? "unknown or expired" : "refused"); open a new one.")
         }
@@ -164,7 +165,7 @@ struct AgentController {
     /// The device named in a request, if it exists and is not retired.
     func activeDevice(_ id: DeviceID) async throws -> Device {
         guard DeviceID(validating: id.rawValue) != nil, let device = try await store.device(id: id) else {
-            throw Problem.notFound("There is no device \(id.rawValue.prefix(40)).")
+            throw Problem.notFound("There is no such device; enroll again if it was removed.")
         }
         guard device.retirement == nil else { throw AgentProblem.retired }
         return device

@@ -119,6 +119,11 @@ final class DeviceSessions: Sendable {
         return session.deviceID
     }
 
+    /// The device a session belongs to, to name it in the audit trail when its request is refused.
+    func deviceID(ofSession sessionID: String) -> DeviceID? {
+        state.withLockedValue { $0.sessions[sessionID]?.deviceID }
+    }
+
     /// Ends every session of `deviceID` at once (retirement, key rotation).
     func endSessions(of deviceID: DeviceID) {
         state.withLockedValue { state in

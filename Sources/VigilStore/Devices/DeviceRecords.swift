@@ -19,10 +19,14 @@ enum DeviceColumns {
 }
 
 enum PostureJSON {
-    static func encode(_ posture: Posture) -> String {
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return String(decoding: try! encoder.encode(posture), as: UTF8.self)
+        return encoder
+    }()
+
+    static func encode(_ posture: Posture) -> String {
+        String(decoding: try! encoder.encode(posture), as: UTF8.self)
     }
 
     static func decode(_ text: String, column: String) throws -> Posture {

@@ -63,22 +63,21 @@ enum DeviceSQL {
 
     /// Records a check-in on an active device and returns its state (no row for a retired or
     /// unknown device).
-    static func checkIn(_ checkIn: DeviceCheckIn) -> SQLStatement {
+    static func checkIn(_ checkIn: DeviceCheckIn, postureJSON: String) -> SQLStatement {
         let time = SQLValue.date(checkIn.at)
         return SQLStatement(
             """
             UPDATE devices SET last_seen_at = ?, os_version = ?, posture = ?, updated_at = ?
             WHERE id = ? AND retired_at IS NULL RETURNING approval, approval_reason, compliance, ownership
             """,
-            [time, .text(checkIn.posture.osVersion), .text(PostureJSON.encode(checkIn.posture)), time,
-             .identifier(checkIn.deviceID)])
+            [time, .text(checkIn.posture.osVersion), .text(postureJSON), time, .identifier(checkIn.deviceID)])
     }
 
-    static func insertPosture(_ checkIn: DeviceCheckIn) -> SQLStatement {
+    static func insertPosture(_ checkIn: DeviceCheckIn, postureJSON: String) -> SQLStatement {
         SQLStatement(
             "INSERT INTO device_postures (\(DeviceColumns.posture)) VALUES (?, ?, ?, ?)",
             [.identifier(Identifier<PostureRecord>.generate(at: checkIn.at)), .identifier(checkIn.deviceID),
-             .date(checkIn.at), .text(PostureJSON.encode(checkIn.posture))])
+             .date(checkIn.at), .text(postureJSON)])
     }
 
     static func postureHistory(deviceID: DeviceID, _ page: PageRequest) -> SQLStatement {

@@ -90,11 +90,12 @@ extension PostgresStore {
             return try await client.withTransaction(logger: logger) { connection in
                 var states: [DeviceCheckInState?] = []
                 for checkIn in checkIns {
+                    let json = PostureJSON.encode(checkIn.posture)
                     let state = try await connection.run(
-                        DeviceSQL.checkIn(checkIn), logger: logger, DeviceCheckInState.init(stored:)
+                        DeviceSQL.checkIn(checkIn, postureJSON: json), logger: logger, DeviceCheckInState.init(stored:)
                     ).first
                     if let state, state.ownership.isHospitalOwned {
-                        try await connection.run(DeviceSQL.insertPosture(checkIn), logger: logger)
+                        try await connection.run(DeviceSQL.insertPosture(checkIn, postureJSON: json), logger: logger)
                     }
                     states.append(state)
                 }

@@ -86,11 +86,15 @@ extension SQLiteStore {
     }
 
     public func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws -> [DeviceCheckInState?] {
-        try await write { db in
-            try checkIns.map { checkIn in
-                let state = try db.run(DeviceSQL.checkIn(checkIn), DeviceCheckInState.init(stored:)).first
+        // Encoded before the write starts: the writer is the one thing check-ins queue for.
+        let encoded = checkIns.map { ($0, PostureJSON.encode($0.posture)) }
+        return try await write { db in
+            try encoded.map { checkIn, json in
+                let state = try db.run(
+                    DeviceSQL.checkIn(checkIn, postureJSON: json), DeviceCheckInState.init(stored:)
+                ).first
                 if let state, state.ownership.isHospitalOwned {
-                    try db.run(DeviceSQL.insertPosture(checkIn))
+                    try db.run(DeviceSQL.insertPosture(checkIn, postureJSON: json))
                 }
                 return state
             }
