@@ -25,7 +25,9 @@ public enum Validate {
     /// name, a query value or a cursor, and refused by PostgreSQL (NUL) besides.
     /// - Parameter text: The text.
     public static func containsControlCharacters(_ text: some StringProtocol) -> Bool {
-        text.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) }
+        // Printable ASCII, by far the most common input, needs no look-up in the Unicode tables.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return false }
+        return text.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) }
     }
 
     /// Checks an email address and returns it lowercased.

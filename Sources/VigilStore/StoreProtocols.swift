@@ -133,8 +133,9 @@ public protocol DeviceStore: Sendable {
         id: DeviceID, audit: AuditEventDraft, _ change: @escaping @Sendable (inout Device) throws -> Void
     ) async throws -> Device
 
-    /// Records check-ins in one transaction: last seen and latest posture for every device, and a
-    /// posture history entry for hospital-owned ones. Check-ins are not audit events.
+    /// Records check-ins in one transaction: last seen and latest posture for every device, and,
+    /// for hospital-owned ones, a posture history entry whenever the posture changes (the battery
+    /// level aside). Check-ins are not audit events.
     /// - Returns: For each check-in in order, the device's state, or `nil` when the device does
     ///   not exist or is retired (nothing is recorded for it then).
     func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws -> [DeviceCheckInState?]

@@ -138,6 +138,16 @@ import VigilTestSupport
                 deviceID: corporate.id, PageRequest(limit: 1, after: firstPage.nextAfter))
             #expect(secondPage.items.map(\.posture.osVersion) == ["17.0"])
 
+            // The same posture again, the battery aside, is no new entry of history.
+            var drained = Fixtures.posture(osVersion: "17.4")
+            drained.batteryPercent = 12
+            _ = try await store.recordCheckIns([
+                DeviceCheckIn(deviceID: corporate.id, posture: drained, at: time.addingTimeInterval(10))
+            ])
+            let unchanged = try await store.postureHistory(deviceID: corporate.id, .first)
+            #expect(unchanged.items.count == 2)
+            #expect(try await store.device(id: corporate.id)?.posture?.batteryPercent == 12)
+
             #expect(try await store.prunePostureHistory(recordedBefore: time.addingTimeInterval(1)) == 1)
             let pruned = try await store.postureHistory(deviceID: corporate.id, .first)
             #expect(pruned.items.map(\.posture.osVersion) == ["17.4"])

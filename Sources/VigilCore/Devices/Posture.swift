@@ -81,13 +81,11 @@ public struct Posture: Codable, Sendable, Equatable {
     static func isCalendarDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2,
-            parts[2].count == 2, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            (1970...9999).contains(year), (1...12).contains(month), day >= 1
+            parts[2].count == 2, parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
+            let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]),
+            (1970...9999).contains(year), (1...12).contains(month)
         else { return false }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let first = calendar.date(from: DateComponents(year: year, month: month, day: 1))!
-        return day <= calendar.range(of: .day, in: .month, for: first)!.count
+        return (1...CivilDate.daysIn(month: month, year: year)).contains(day)
     }
 }
 

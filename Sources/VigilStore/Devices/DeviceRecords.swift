@@ -37,6 +37,25 @@ enum PostureJSON {
     }
 }
 
+/// A check-in with its posture encoded for storage, done before the write transaction starts
+/// (the writer is what check-ins queue for).
+struct EncodedCheckIn: Sendable {
+    let checkIn: DeviceCheckIn
+    /// The posture as stored.
+    let json: String
+    /// SHA-256 of the posture without its battery level: the history keeps a posture when this
+    /// changes, not at every check-in.
+    let digest: String
+
+    init(_ checkIn: DeviceCheckIn) {
+        self.checkIn = checkIn
+        self.json = PostureJSON.encode(checkIn.posture)
+        var lasting = checkIn.posture
+        lasting.batteryPercent = nil
+        self.digest = SHA256Hex.of(PostureJSON.encode(lasting))
+    }
+}
+
 extension EnrollmentInvitation {
     /// Rebuilds an invitation from its columns, in ``DeviceColumns/invitation`` order.
     init(stored row: some StoredRow) throws {

@@ -61,23 +61,30 @@ enum DeviceSQL {
             """, device.mutableValues)
     }
 
-    /// Records a check-in on an active device and returns its state (no row for a retired or
-    /// unknown device).
-    static func checkIn(_ checkIn: DeviceCheckIn, postureJSON: String) -> SQLStatement {
-        let time = SQLValue.date(checkIn.at)
-        return SQLStatement(
-            """
-            UPDATE devices SET last_seen_at = ?, os_version = ?, posture = ?, updated_at = ?
-            WHERE id = ? AND retired_at IS NULL RETURNING approval, approval_reason, compliance, ownership
-            """,
-            [time, .text(checkIn.posture.osVersion), .text(postureJSON), time, .identifier(checkIn.deviceID)])
+    /// The digest of the posture an active device reported last (no row for a retired or unknown
+    /// device), to tell whether a check-in changes it.
+    static func postureDigest(of deviceID: DeviceID) -> SQLStatement {
+        SQLStatement("SELECT posture_digest FROM devices WHERE id = ? AND retired_at IS NULL", [.identifier(deviceID)])
     }
 
-    static func insertPosture(_ checkIn: DeviceCheckIn, postureJSON: String) -> SQLStatement {
+    /// Records a check-in on an active device and returns its state (no row for a retired or
+    /// unknown device).
+    static func checkIn(_ checkIn: EncodedCheckIn) -> SQLStatement {
+        let time = SQLValue.date(checkIn.checkIn.at)
+        return SQLStatement(
+            """
+            UPDATE devices SET last_seen_at = ?, os_version = ?, posture = ?, posture_digest = ?, updated_at = ?
+            WHERE id = ? AND retired_at IS NULL RETURNING approval, approval_reason, compliance, ownership
+            """,
+            [time, .text(checkIn.checkIn.posture.osVersion), .text(checkIn.json), .text(checkIn.digest), time,
+             .identifier(checkIn.checkIn.deviceID)])
+    }
+
+    static func insertPosture(_ checkIn: EncodedCheckIn) -> SQLStatement {
         SQLStatement(
             "INSERT INTO device_postures (\(DeviceColumns.posture)) VALUES (?, ?, ?, ?)",
-            [.identifier(Identifier<PostureRecord>.generate(at: checkIn.at)), .identifier(checkIn.deviceID),
-             .date(checkIn.at), .text(postureJSON)])
+            [.identifier(Identifier<PostureRecord>.generate(at: checkIn.checkIn.at)),
+             .identifier(checkIn.checkIn.deviceID), .date(checkIn.checkIn.at), .text(checkIn.json)])
     }
 
     static func postureHistory(deviceID: DeviceID, _ page: PageRequest) -> SQLStatement {

@@ -45,6 +45,7 @@ enum SchemaV2 {
             last_seen_at BIGINT,
             key_rotated_at BIGINT,
             posture TEXT,
+            posture_digest TEXT,
             retired_at BIGINT,
             retired_by TEXT REFERENCES people(id),
             retirement_disposition TEXT,

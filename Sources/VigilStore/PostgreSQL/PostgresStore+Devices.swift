@@ -86,16 +86,22 @@ extension PostgresStore {
     /// Check-ins append no audit event, so they need not take the write lock: row locks order
     /// them against changes to the same device.
     public func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws -> [DeviceCheckInState?] {
+        let encoded = checkIns.map(EncodedCheckIn.init)
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 var states: [DeviceCheckInState?] = []
-                for checkIn in checkIns {
-                    let json = PostureJSON.encode(checkIn.posture)
+                for checkIn in encoded {
+                    guard let previous = try await connection.run(
+                        DeviceSQL.postureDigest(of: checkIn.checkIn.deviceID), logger: logger, { try $0.optionalText(0) }
+                    ).first else {
+                        states.append(nil)
+                        continue
+                    }
                     let state = try await connection.run(
-                        DeviceSQL.checkIn(checkIn, postureJSON: json), logger: logger, DeviceCheckInState.init(stored:)
+                        DeviceSQL.checkIn(checkIn), logger: logger, DeviceCheckInState.init(stored:)
                     ).first
-                    if let state, state.ownership.isHospitalOwned {
-                        try await connection.run(DeviceSQL.insertPosture(checkIn, postureJSON: json), logger: logger)
+                    if let state, state.ownership.isHospitalOwned, previous != checkIn.digest {
+                        try await connection.run(DeviceSQL.insertPosture(checkIn), logger: logger)
                     }
                     states.append(state)
                 }

@@ -86,15 +86,15 @@ extension SQLiteStore {
     }
 
     public func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws -> [DeviceCheckInState?] {
-        // Encoded before the write starts: the writer is the one thing check-ins queue for.
-        let encoded = checkIns.map { ($0, PostureJSON.encode($0.posture)) }
+        let encoded = checkIns.map(EncodedCheckIn.init)
         return try await write { db in
-            try encoded.map { checkIn, json in
-                let state = try db.run(
-                    DeviceSQL.checkIn(checkIn, postureJSON: json), DeviceCheckInState.init(stored:)
-                ).first
-                if let state, state.ownership.isHospitalOwned {
-                    try db.run(DeviceSQL.insertPosture(checkIn, postureJSON: json))
+            try encoded.map { checkIn in
+                guard let previous = try db.run(DeviceSQL.postureDigest(of: checkIn.checkIn.deviceID), {
+                    try $0.optionalText(0)
+                }).first else { return nil }
+                let state = try db.run(DeviceSQL.checkIn(checkIn), DeviceCheckInState.init(stored:)).first
+                if let state, state.ownership.isHospitalOwned, previous != checkIn.digest {
+                    try db.run(DeviceSQL.insertPosture(checkIn))
                 }
                 return state
             }
