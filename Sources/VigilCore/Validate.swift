@@ -9,14 +9,17 @@ public enum Validate {
     ///   - maximumLength: The most characters allowed.
     /// - Returns: The text without surrounding white space.
     /// - Throws: ``ValidationError`` when it is empty, too long or holds control characters.
-    public static func text(_ value: String, field: String, maximumLength: Int) throws -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw ValidationError(field: field, message: "must not be empty") }
+    public static func text(_ value: String, field: @autoclosure () -> String, maximumLength: Int) throws -> String {
+        // Text that starts and ends with a visible ASCII character (the usual case) has nothing to trim.
+        let visible = { (byte: UInt8?) in byte.map { $0 > 0x20 && $0 < 0x7F } ?? false }
+        let trimmed = visible(value.utf8.first) && visible(value.utf8.last)
+            ? value : value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw ValidationError(field: field(), message: "must not be empty") }
         guard trimmed.count <= maximumLength else {
-            throw ValidationError(field: field, message: "must be at most \(maximumLength) characters")
+            throw ValidationError(field: field(), message: "must be at most \(maximumLength) characters")
         }
         guard !containsControlCharacters(trimmed) else {
-            throw ValidationError(field: field, message: "must not contain control characters")
+            throw ValidationError(field: field(), message: "must not contain control characters")
         }
         return trimmed
     }

@@ -45,6 +45,17 @@ public struct Posture: Codable, Sendable, Equatable {
         self.managedApps = managedApps
     }
 
+    /// Every fact but the battery level, one per line, in a fixed order: what a posture history
+    /// compares to tell a change from a repeat.
+    public var lastingFacts: String {
+        func text<Value>(_ value: Value?) -> String { value.map { "\($0)" } ?? "-" }
+        let facts = [
+            osVersion, text(securityPatchDate), text(passcodeSet), text(passcodeLengthClass?.rawValue),
+            text(storageEncrypted), text(jailbroken), text(screenLockTimeoutSeconds), agentVersion,
+        ] + managedApps.map { "\($0.id)=\($0.version)" }
+        return facts.joined(separator: "\n")
+    }
+
     /// The most managed apps one check-in may list.
     public static let maximumManagedApps = 500
 
@@ -69,8 +80,8 @@ public struct Posture: Codable, Sendable, Equatable {
         guard managedApps.count <= Self.maximumManagedApps else {
             throw ValidationError(field: "managedApps", message: "must list at most \(Self.maximumManagedApps) apps")
         }
-        posture.managedApps = try managedApps.enumerated().map { index, app in
-            ManagedApp(
+        for (index, app) in managedApps.enumerated() {
+            posture.managedApps[index] = ManagedApp(
                 id: try Validate.text(app.id, field: "managedApps[\(index)].id", maximumLength: 200),
                 version: try Validate.text(app.version, field: "managedApps[\(index)].version", maximumLength: 64))
         }

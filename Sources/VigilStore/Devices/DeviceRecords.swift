@@ -50,9 +50,7 @@ struct EncodedCheckIn: Sendable {
     init(_ checkIn: DeviceCheckIn) {
         self.checkIn = checkIn
         self.json = PostureJSON.encode(checkIn.posture)
-        var lasting = checkIn.posture
-        lasting.batteryPercent = nil
-        self.digest = SHA256Hex.of(PostureJSON.encode(lasting))
+        self.digest = SHA256Hex.of(checkIn.posture.lastingFacts)
     }
 }
 
