@@ -184,11 +184,16 @@ import VigilCore
             ownership: .corporate, deviceClass: .pc, medicalKind: nil, platform: .linux, model: "m", osVersion: "1",
             hardwareID: nil, name: nil, publicKey: "k", approval: .approved, enrolledAt: now, lastSeenAt: now,
             updatedAt: now)
-        let byTime = DeviceSort.lastSeenAtDescending.cursor(after: device)
-        #expect(try DeviceSort.lastSeenAtDescending.position(of: byTime).lastSeen == now.millisecondsSince1970)
+        let byTime = DeviceSort(.lastSeenAt, descending: true).cursor(after: device)
+        #expect(try DeviceSort(.lastSeenAt).position(of: byTime).key == String(now.millisecondsSince1970))
         #expect(try DeviceSort.enrolledAt.position(of: DeviceSort.enrolledAt.cursor(after: device)).id == device.id.rawValue)
+        #expect(try DeviceSort(.facilityID).position(of: DeviceSort(.facilityID).cursor(after: device)).key == "")
         #expect(throws: ValidationError.self) { try DeviceSort.enrolledAt.position(of: byTime) }
-        #expect(throws: ValidationError.self) { try DeviceSort.lastSeenAt.position(of: device.id.rawValue) }
-        #expect(throws: ValidationError.self) { try DeviceSort.lastSeenAt.position(of: "12|x") }
+        #expect(throws: ValidationError.self) { try DeviceSort(.lastSeenAt).position(of: device.id.rawValue) }
+        #expect(throws: ValidationError.self) { try DeviceSort(.lastSeenAt).position(of: "12|x") }
+        #expect(throws: ValidationError.self) { try DeviceSort(.lastSeenAt).position(of: "corporate|\(device.id)") }
+        #expect(DeviceSort(parameter: "-platform") == DeviceSort(.platform, descending: true))
+        #expect(DeviceSort(parameter: "name") == nil)
+        #expect(DeviceSort.parameters.count == 18)
     }
 }

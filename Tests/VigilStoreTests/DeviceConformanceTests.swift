@@ -188,19 +188,29 @@ import VigilTestSupport
             }
             let all = devices.map(\.id)
             #expect(try await ids(DeviceFilter()) == all)
-            #expect(try await ids(DeviceFilter(), .enrolledAtDescending) == all.reversed())
+            #expect(try await ids(DeviceFilter(), DeviceSort(.enrolledAt, descending: true)) == all.reversed())
             #expect(try await ids(DeviceFilter(ownership: .byod)) == [all[1], all[3]])
             #expect(try await ids(DeviceFilter(approval: .pending)) == [all[1], all[3]])
             #expect(try await ids(DeviceFilter(personID: doctor.id)) == [all[1], all[3]])
-            #expect(try await ids(DeviceFilter(), .lastSeenAt) == [all[2], all[4], all[3], all[1], all[0]])
-            #expect(try await ids(DeviceFilter(), .lastSeenAtDescending) == [all[0], all[1], all[3], all[4], all[2]])
+            #expect(try await ids(DeviceFilter(), DeviceSort(.lastSeenAt)) == [all[2], all[4], all[3], all[1], all[0]])
+            #expect(
+                try await ids(DeviceFilter(), DeviceSort(.lastSeenAt, descending: true))
+                    == [all[0], all[1], all[3], all[4], all[2]])
+            // Equal keys keep enrollment order, across pages, in both directions.
+            #expect(try await ids(DeviceFilter(), DeviceSort(.ownership)) == [all[1], all[3], all[0], all[4], all[2]])
+            #expect(
+                try await ids(DeviceFilter(), DeviceSort(.ownership, descending: true))
+                    == [all[2], all[4], all[0], all[3], all[1]])
+            let byPerson = try await ids(DeviceFilter(), DeviceSort(.personID))
+            let nurseFirst = nurse.id < doctor.id
+            #expect(byPerson == (nurseFirst ? [all[0], all[2], all[4], all[1], all[3]] : [all[1], all[3], all[0], all[2], all[4]]))
             #expect(
                 try await ids(DeviceFilter(lastSeenBefore: start.addingTimeInterval(101))) == [all[2], all[3], all[4]])
             #expect(try await ids(DeviceFilter(lastSeenSince: start.addingTimeInterval(101))) == [all[0], all[1]])
             #expect(try await ids(DeviceFilter(status: .retired)) == [])
             #expect(try await ids(DeviceFilter(ownership: .shared, status: .active)) == [all[2]])
             await #expect(throws: ValidationError.self) {
-                try await store.devices(DeviceFilter(), sort: .lastSeenAt, PageRequest(limit: 2, after: all[0].rawValue))
+                try await store.devices(DeviceFilter(), sort: DeviceSort(.lastSeenAt), PageRequest(limit: 2, after: all[0].rawValue))
             }
         }
     }

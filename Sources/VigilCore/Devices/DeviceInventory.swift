@@ -37,43 +37,73 @@ public struct DeviceFilter: Sendable, Equatable {
     }
 }
 
-/// The orders an inventory can be listed in. Devices never seen sort as if seen before all others.
-public enum DeviceSort: String, Sendable, CaseIterable {
-    /// Oldest enrollment first (the default).
-    case enrolledAt
-    /// Newest enrollment first.
-    case enrolledAtDescending = "-enrolledAt"
-    /// Longest unseen first: the devices to chase.
-    case lastSeenAt
-    /// Most recently seen first.
-    case lastSeenAtDescending = "-lastSeenAt"
+/// The order of an inventory: by one field, rising or falling, devices of equal value in
+/// enrollment order. Devices never seen sort as if seen before all others; devices without a
+/// facility before those with one.
+public struct DeviceSort: Sendable, Equatable {
+    /// What an inventory can be sorted by.
+    public enum Field: String, CaseIterable, Sendable {
+        case enrolledAt, lastSeenAt, ownership, deviceClass, platform, approval, compliance, personID, facilityID
+    }
 
-    /// Whether the order runs from high to low.
-    public var isDescending: Bool { self == .enrolledAtDescending || self == .lastSeenAtDescending }
+    public var field: Field
+    public var descending: Bool
 
-    /// Whether the order is by last check-in.
-    public var isByLastSeen: Bool { self == .lastSeenAt || self == .lastSeenAtDescending }
+    /// An order by `field`.
+    public init(_ field: Field, descending: Bool = false) {
+        self.field = field
+        self.descending = descending
+    }
 
-    /// The page cursor after `device`: its ID, preceded by its last-seen milliseconds (-1 for
-    /// never) when sorting by last check-in.
+    /// Enrollment order, the default.
+    public static let enrolledAt = DeviceSort(.enrolledAt)
+
+    /// Reads the `sort` parameter: a field's name, with a leading `-` for falling order.
+    public init?(parameter: String) {
+        let descending = parameter.hasPrefix("-")
+        guard let field = Field(rawValue: descending ? String(parameter.dropFirst()) : parameter) else { return nil }
+        self.init(field, descending: descending)
+    }
+
+    /// Every value the `sort` parameter accepts.
+    public static var parameters: [String] { Field.allCases.flatMap { [$0.rawValue, "-" + $0.rawValue] } }
+
+    /// The sort key of `device`, for the fields other than enrollment: last-seen milliseconds
+    /// (-1 for never) or the field's text ("" for no facility).
+    public func key(of device: Device) -> String? {
+        switch field {
+        case .enrolledAt: nil
+        case .lastSeenAt: String(device.lastSeenAt?.millisecondsSince1970 ?? -1)
+        case .ownership: device.ownership.rawValue
+        case .deviceClass: device.deviceClass.rawValue
+        case .platform: device.platform.rawValue
+        case .approval: device.approval.rawValue
+        case .compliance: device.compliance.rawValue
+        case .personID: device.personID.rawValue
+        case .facilityID: device.facilityID?.rawValue ?? ""
+        }
+    }
+
+    /// The page cursor after `device`: its ID, preceded by its sort key and `|` for orders other
+    /// than enrollment.
     public func cursor(after device: Device) -> String {
-        guard isByLastSeen else { return device.id.rawValue }
-        return "\(device.lastSeenAt?.millisecondsSince1970 ?? -1)|\(device.id.rawValue)"
+        key(of: device).map { "\($0)|\(device.id.rawValue)" } ?? device.id.rawValue
     }
 
     /// Reads a cursor made by ``cursor(after:)``.
-    /// - Returns: The last-seen milliseconds (for last-seen orders) and the device ID.
+    /// - Returns: The sort key (`nil` in enrollment order) and the device ID.
     /// - Throws: ``ValidationError`` for a cursor of another order.
-    public func position(of cursor: String) throws -> (lastSeen: Int64?, id: String) {
+    public func position(of cursor: String) throws -> (key: String?, id: String) {
         let invalid = ValidationError(field: "cursor", message: "does not belong to this sort order")
-        if !isByLastSeen {
+        guard field != .enrolledAt else {
             guard DeviceID(validating: cursor) != nil else { throw invalid }
             return (nil, cursor)
         }
-        let parts = cursor.split(separator: "|")
-        guard parts.count == 2, let milliseconds = Int64(parts[0]), DeviceID(validating: String(parts[1])) != nil
+        let parts = cursor.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 2, DeviceID(validating: String(parts[1])) != nil,
+            field != .lastSeenAt || Int64(parts[0]) != nil
         else { throw invalid }
-        return (milliseconds, String(parts[1]))
+        return (String(parts[0]), String(parts[1]))
     }
 }
 

@@ -167,7 +167,10 @@ struct DevicesController {
             personID: try query.identifier("personID", as: PersonID.self),
             facilityID: try query.identifier("facilityID", as: FacilityID.self),
             lastSeenBefore: try query.time("lastSeenBefore"), lastSeenSince: try query.time("lastSeenSince"))
-        return (filter, try query.value("sort", as: DeviceSort.self) ?? .enrolledAt)
+        guard let sort = query["sort"].map(DeviceSort.init(parameter:)) ?? .enrolledAt else {
+            throw Problem.invalidQuery("sort", "must be one of: \(DeviceSort.parameters.joined(separator: ", "))")
+        }
+        return (filter, sort)
     }
 }
 

@@ -126,24 +126,41 @@ enum DeviceSQL {
         }
         if let since = filter.lastSeenSince { conditions.append(("last_seen_at >= ?", [.date(since)])) }
 
-        let direction = sort.isDescending ? "DESC" : "ASC"
-        let comparison = sort.isDescending ? "<" : ">"
-        let seen = "COALESCE(last_seen_at, -1)"
+        let direction = sort.descending ? "DESC" : "ASC"
+        let comparison = sort.descending ? "<" : ">"
+        let key = sortKey(sort.field)
         if let after = page.after {
             let position = try sort.position(of: after)
-            if let lastSeen = position.lastSeen {
+            if let key, let value = position.key {
+                let bound: SQLValue = sort.field == .lastSeenAt ? .integer(Int64(value)) : .text(value)
                 conditions.append((
-                    "(\(seen) \(comparison) ? OR (\(seen) = ? AND id \(comparison) ?))",
-                    [.integer(lastSeen), .integer(lastSeen), .text(position.id)]))
+                    "(\(key) \(comparison) ? OR (\(key) = ? AND id \(comparison) ?))",
+                    [bound, bound, .text(position.id)]))
             } else {
                 conditions.append(("id \(comparison) ?", [.text(position.id)]))
             }
         }
-        let order = sort.isByLastSeen ? "\(seen) \(direction), id \(direction)" : "id \(direction)"
+        let order = key.map { "\($0) \(direction), id \(direction)" } ?? "id \(direction)"
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.map(\.0).joined(separator: " AND ")
         return SQLStatement(
             "SELECT \(DeviceColumns.device) FROM devices\(whereClause) ORDER BY \(order) LIMIT ?",
             conditions.flatMap(\.1) + [.integer(Int64(page.limit + 1))])
+    }
+
+    /// The expression an inventory order sorts by, besides the ID; `nil` for enrollment order
+    /// (the ID alone, as identifiers sort in creation order).
+    static func sortKey(_ field: DeviceSort.Field) -> String? {
+        switch field {
+        case .enrolledAt: nil
+        case .lastSeenAt: "COALESCE(last_seen_at, -1)"
+        case .ownership: "ownership"
+        case .deviceClass: "device_class"
+        case .platform: "platform"
+        case .approval: "approval"
+        case .compliance: "compliance"
+        case .personID: "person_id"
+        case .facilityID: "COALESCE(facility_id, '')"
+        }
     }
 
     /// `FOR UPDATE`, which PostgreSQL needs to lock a row read in a write transaction; SQLite's
