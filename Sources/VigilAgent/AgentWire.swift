@@ -8,6 +8,23 @@ struct AgentWire: Sendable {
     let serverURL: URL
     /// What sends the requests.
     let transport: any AgentTransport
+    /// The URL of the agent routes up to their last part, worked out once: `…/agent/v1/`.
+    private let routeBase: String?
+
+    init(serverURL: URL, transport: any AgentTransport) {
+        self.serverURL = serverURL
+        self.transport = transport
+        if var components = URLComponents(url: serverURL, resolvingAgainstBaseURL: false) {
+            let prefix = components.percentEncodedPath.hasSuffix("/")
+                ? String(components.percentEncodedPath.dropLast()) : components.percentEncodedPath
+            components.percentEncodedPath = "\(prefix)\(AgentProtocol.basePath)/"
+            components.query = nil
+            components.fragment = nil
+            self.routeBase = components.url?.absoluteString
+        } else {
+            self.routeBase = nil
+        }
+    }
 
     /// Posts `message` to `route` without a signature and reads the answer.
     /// - Throws: As ``post(_:_:)``, ``AgentTransport/send(_:)`` and ``decode(_:expecting:)``.
@@ -23,22 +40,17 @@ struct AgentWire: Sendable {
     ///   - message: The body.
     /// - Throws: When the message cannot be encoded or the URL cannot be formed.
     func post(_ route: String, _ message: some Encodable) throws -> AgentHTTPRequest {
-        guard var components = URLComponents(url: serverURL, resolvingAgainstBaseURL: false) else {
-            throw AgentError.invalidServerURL(serverURL.absoluteString)
-        }
-        let prefix = components.percentEncodedPath.hasSuffix("/")
-            ? String(components.percentEncodedPath.dropLast()) : components.percentEncodedPath
-        components.percentEncodedPath = "\(prefix)\(AgentProtocol.basePath)/\(route)"
-        components.query = nil
-        components.fragment = nil
-        guard let url = components.url else {
+        guard let routeBase, let url = URL(string: routeBase + route) else {
             throw AgentError.invalidServerURL(serverURL.absoluteString)
         }
         return AgentHTTPRequest(
             method: "POST", url: url,
             headers: ["Content-Type": "application/json", "Accept": "application/json"],
-            body: try VigilJSON.makeEncoder().encode(message))
+            body: try Self.encoder.encode(message))
     }
+
+    /// One encoder for every request (encoding does not change it).
+    private static let encoder = VigilJSON.makeEncoder()
 
     /// Reads the message of a response.
     /// - Parameters:
@@ -68,11 +80,20 @@ struct AgentWire: Sendable {
 }
 
 extension AgentHTTPRequest {
-    /// The path and query exactly as sent: what a request signature covers.
+    /// The path and query exactly as sent: what a request signature covers. Read from the URL's
+    /// text (which keeps its percent-encoding) after the authority, without the fragment.
     var target: String {
-        let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-        let path = components?.percentEncodedPath ?? url.path
-        return components?.percentEncodedQuery.map { "\(path)?\($0)" } ?? path
+        let text = Array(url.absoluteString.utf8)
+        let slash = UInt8(ascii: "/")
+        var start = text.startIndex
+        if let schemeEnd = text.indices.first(where: {
+            text[$0] == UInt8(ascii: ":") && $0 + 2 < text.count && text[$0 + 1] == slash && text[$0 + 2] == slash
+        }) {
+            start = text[(schemeEnd + 3)...].firstIndex(of: slash) ?? text.endIndex
+        }
+        let end = text[start...].firstIndex(of: UInt8(ascii: "#")) ?? text.endIndex
+        let target = String(decoding: text[start..<end], as: UTF8.self)
+        return target.isEmpty ? "/" : target
     }
 }
 
