@@ -107,6 +107,7 @@ let package = Package(
                 "VigilStore",
                 "VigilTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -109,16 +109,17 @@ public protocol DeviceStore: Sendable {
         _ change: @escaping @Sendable (inout EnrollmentInvitation) throws -> Void
     ) async throws -> EnrollmentInvitation
 
-    /// Enrolls a device in one transaction: finds the invitation whose code hashes to `codeHash`,
-    /// lets `admit` make the device (or refuse), marks the invitation used and adds the device.
+    /// Enrolls a device in one transaction: finds the invitation whose code hashes to `codeHash`
+    /// and the status of its person, lets `admit` make the device (or refuse), marks the
+    /// invitation used and adds the device.
     /// - Parameters:
     ///   - codeHash: The hash of the code presented.
-    ///   - admit: Makes the device from the invitation (`nil` when no invitation has the code);
-    ///     what it throws cancels everything.
+    ///   - admit: Makes the device from the invitation (`nil` when no invitation has the code)
+    ///     and its person's current status; what it throws cancels everything.
     ///   - audit: The event recording the enrollment, for the admitted device.
     /// - Returns: The new device.
     func enrollDevice(
-        codeHash: String, admit: @escaping @Sendable (EnrollmentInvitation?) throws -> Device,
+        codeHash: String, admit: @escaping @Sendable (EnrollmentInvitation?, PersonStatus?) throws -> Device,
         audit: @escaping @Sendable (Device) -> AuditEventDraft
     ) async throws -> Device
 
@@ -127,6 +128,10 @@ public protocol DeviceStore: Sendable {
 
     /// Devices matching `filter`, in `sort` order; the cursor is ``DeviceSort/cursor(after:)``.
     func devices(_ filter: DeviceFilter, sort: DeviceSort, _ page: PageRequest) async throws -> Page<Device>
+
+    /// Every device matching `filter`, in `sort` order, read in one statement: a consistent
+    /// snapshot, for exports.
+    func allDevices(_ filter: DeviceFilter, sort: DeviceSort) async throws -> [Device]
 
     /// Changes a device in one transaction, like ``PeopleStore/updatePerson(id:audit:_:)``.
     func updateDevice(

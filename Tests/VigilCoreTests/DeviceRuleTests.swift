@@ -77,9 +77,12 @@ import VigilCore
         let publicKey = Base64URL.encode(key.publicKey.rawRepresentation)
         let proof = Base64URL.encode(try key.signature(for: Enrollment.proofMessage(code: code, publicKey: publicKey)))
         let facts = DeviceFacts(platform: .android, model: " Pixel 8 ", osVersion: "15", hardwareID: "SN9")
-        func admit(_ invitation: EnrollmentInvitation?, proof: String = proof, at time: Date? = nil) throws -> Device {
+        func admit(
+            _ invitation: EnrollmentInvitation?, person: PersonStatus? = .active, proof: String = proof, at time: Date? = nil
+        ) throws -> Device {
             try Enrollment.admit(
-                invitation: invitation, code: code, facts: facts, publicKey: publicKey, proof: proof, at: time ?? now)
+                invitation: invitation, personStatus: person, code: code, facts: facts, publicKey: publicKey,
+                proof: proof, at: time ?? now)
         }
         let device = try admit(invitation)
         #expect(device.model == "Pixel 8")
@@ -87,6 +90,8 @@ import VigilCore
         #expect(device.hardwareID == "SN9")
         #expect(device.compliance == .notEvaluated)
         #expect(throws: EnrollmentRefusal.unknownCode) { try admit(nil) }
+        #expect(throws: EnrollmentRefusal.personSuspended) { try admit(invitation, person: .suspended) }
+        #expect(throws: EnrollmentRefusal.personSuspended) { try admit(invitation, person: nil) }
         #expect(throws: EnrollmentRefusal.expired) { try admit(invitation, at: now.addingTimeInterval(3_600)) }
         var used = invitation
         used.usedAt = now
@@ -185,13 +190,21 @@ import VigilCore
             hardwareID: nil, name: nil, publicKey: "k", approval: .approved, enrolledAt: now, lastSeenAt: now,
             updatedAt: now)
         let byTime = DeviceSort(.lastSeenAt, descending: true).cursor(after: device)
-        #expect(try DeviceSort(.lastSeenAt).position(of: byTime).key == String(now.millisecondsSince1970))
+        #expect(try DeviceSort(.lastSeenAt, descending: true).position(of: byTime).key == String(now.millisecondsSince1970))
         #expect(try DeviceSort.enrolledAt.position(of: DeviceSort.enrolledAt.cursor(after: device)).id == device.id.rawValue)
         #expect(try DeviceSort(.facilityID).position(of: DeviceSort(.facilityID).cursor(after: device)).key == "")
         #expect(throws: ValidationError.self) { try DeviceSort.enrolledAt.position(of: byTime) }
         #expect(throws: ValidationError.self) { try DeviceSort(.lastSeenAt).position(of: device.id.rawValue) }
-        #expect(throws: ValidationError.self) { try DeviceSort(.lastSeenAt).position(of: "12|x") }
-        #expect(throws: ValidationError.self) { try DeviceSort(.lastSeenAt).position(of: "corporate|\(device.id)") }
+        #expect(throws: ValidationError.self) { try DeviceSort(.lastSeenAt).position(of: "lastSeenAt|12|x") }
+        #expect(throws: ValidationError.self) { try DeviceSort(.lastSeenAt).position(of: "lastSeenAt|corporate|\(device.id)") }
+        // A cursor of the same shape from another order, or the other direction, is refused.
+        let byOwnership = DeviceSort(.ownership).cursor(after: device)
+        #expect(byOwnership == "ownership|corporate|\(device.id)")
+        #expect(throws: ValidationError.self) { try DeviceSort(.platform).position(of: byOwnership) }
+        #expect(throws: ValidationError.self) { try DeviceSort(.ownership, descending: true).position(of: byOwnership) }
+        #expect(throws: ValidationError.self) {
+            try DeviceSort(.enrolledAt, descending: true).position(of: DeviceSort.enrolledAt.cursor(after: device))
+        }
         #expect(DeviceSort(parameter: "-platform") == DeviceSort(.platform, descending: true))
         #expect(DeviceSort(parameter: "name") == nil)
         #expect(DeviceSort.parameters.count == 18)

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import Testing
+@testable import VigilServer
 import VigilCore
 import VigilStore
 import VigilTestSupport
@@ -162,5 +163,66 @@ import VigilTestSupport
                 "/agent/v1/challenge", ChallengeRequest(deviceID: DeviceID.generate(at: Date())))
             #expect(unknown.status == .notFound)
         }
+    }
+}
+
+/// What the server does when a replica's memory lags behind the database, and the limits that
+/// keep one device from crowding out others.
+@Suite struct DeviceSessionEdgeTests {
+    @Test(arguments: StoreBackend.available)
+    func aDeviceRetiredElsewhereIsRefusedByTheCheckInWriteItself(_ backend: StoreBackend) async throws {
+        try await TestServer.run(backend) { server in
+            var device = try await TestDevice.enrolled(server, for: server.cast.person(.clinician))
+            let deviceID = try #require(device.deviceID)
+            // Retired in the database only, as another replica would: this process keeps the session.
+            _ = try await server.store.updateDevice(id: deviceID, audit: Fixtures.audit()) {
+                try $0.retire(
+                    disposition: .lost, custodian: "Security", note: nil, by: server.cast.person(.admin).id,
+                    at: Fixtures.now)
+            }
+            let checkIn = try await device.checkIn(server)
+            #expect(checkIn.status == .forbidden)
+            #expect(try checkIn.string("type") == "urn:vigil:problem:device-retired")
+            #expect(try await device.checkIn(server).status == .unauthorized, "the refusal ended the session")
+
+            var other = try await TestDevice.enrolled(server, for: server.cast.person(.clinician))
+            let otherID = try #require(other.deviceID)
+            _ = try await server.store.updateDevice(id: otherID, audit: Fixtures.audit()) {
+                try $0.retire(
+                    disposition: .destroyed, custodian: "IT", note: nil, by: server.cast.person(.admin).id,
+                    at: Fixtures.now)
+            }
+            let newKey = Curve25519.Signing.PrivateKey()
+            let publicKey = Base64URL.encode(newKey.publicKey.rawRepresentation)
+            let proof = Base64URL.encode(
+                try newKey.signature(for: KeyRotationRequest.rotationMessage(deviceID: otherID, publicKey: publicKey)))
+            let rotation = try await other.signed(
+                server, "/agent/v1/key",
+                body: try VigilJSON.makeEncoder().encode(KeyRotationRequest(publicKey: publicKey, proof: proof)))
+            #expect(rotation.status == .forbidden)
+            #expect(try rotation.string("type") == "urn:vigil:problem:device-retired")
+        }
+    }
+
+    @Test func aSessionOpenedFromAKeyReadBeforeItsSessionsEndedIsRefused() {
+        let sessions = DeviceSessions()
+        let deviceID = DeviceID.generate(at: Date())
+        let generation = sessions.generation(of: deviceID)
+        #expect(sessions.open(for: deviceID, at: Date(), generation: generation) != nil)
+        sessions.endSessions(of: deviceID)  // a key rotation lands while a session is being opened
+        #expect(sessions.open(for: deviceID, at: Date(), generation: generation) == nil)
+        #expect(sessions.open(for: deviceID, at: Date(), generation: sessions.generation(of: deviceID)) != nil)
+    }
+
+    @Test func oneDeviceCannotCrowdOutAnothersChallenges() throws {
+        let sessions = DeviceSessions()
+        let now = Date()
+        let victim = DeviceID.generate(at: now)
+        let flooder = DeviceID.generate(at: now)
+        let kept = try #require(sessions.issueChallenge(for: victim, at: now))
+        let first = try #require(sessions.issueChallenge(for: flooder, at: now))
+        for _ in 0..<1_000 { _ = sessions.issueChallenge(for: flooder, at: now) }
+        #expect(!sessions.takeChallenge(first.challenge, for: flooder, at: now), "the flooder's oldest went first")
+        #expect(sessions.takeChallenge(kept.challenge, for: victim, at: now))
     }
 }

@@ -38,6 +38,13 @@ import VigilTestSupport
             #expect(try await ids("?limit=2&sort=-enrolledAt&cursor=\(cursor)") == [corporate.id.rawValue])
             let mixed = try await server.send(.get, "/api/v1/devices?sort=lastSeenAt&cursor=\(cursor)", as: .auditor)
             #expect(mixed.status == .badRequest, "a cursor of another order is refused")
+            let byOwnership = try await server.send(.get, "/api/v1/devices?limit=1&sort=ownership", as: .auditor)
+            let ownershipCursor = try #require(try byOwnership.string("nextCursor"))
+            for other in ["platform", "-ownership", "personID"] {
+                let reused = try await server.send(
+                    .get, "/api/v1/devices?limit=1&sort=\(other)&cursor=\(ownershipCursor)", as: .auditor)
+                #expect(reused.status == .badRequest, "an ownership cursor with sort=\(other)")
+            }
 
             for bad in ["?ownership=leased", "?personID=nobody", "?sort=name", "?lastSeenBefore=yesterday", "?colour=red"] {
                 let response = try await server.send(.get, "/api/v1/devices\(bad)", as: .admin)

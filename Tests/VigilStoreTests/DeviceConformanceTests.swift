@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import VigilCore
@@ -67,12 +68,72 @@ import VigilTestSupport
             await #expect(throws: EnrollmentRefusal.unknownCode) {
                 _ = try await store.enrollDevice(
                     codeHash: "no-such-hash",
-                    admit: { found in
-                        if found == nil { throw EnrollmentRefusal.unknownCode }
+                    admit: { found, status in
+                        if found == nil, status == nil { throw EnrollmentRefusal.unknownCode }
                         return device
                     }, audit: { _ in Fixtures.audit() })
             }
             #expect(try await store.auditEvents(AuditEventFilter(), .first).items.count == before)
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func oneCodeEnrollsOneDeviceEvenWhenTwoTryAtOnce(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let nurse = Fixtures.person(.clinician)
+            try await store.createPerson(nurse, audit: Fixtures.audit())
+            let (invitation, code) = Fixtures.invitation(for: nurse)
+            try await store.createInvitation(invitation, codeHash: code.hash, audit: Fixtures.audit())
+            let time = Fixtures.now
+            @Sendable func attempt() async -> Result<Device, any Error> {
+                let key = Curve25519.Signing.PrivateKey()
+                let publicKey = Base64URL.encode(key.publicKey.rawRepresentation)
+                do {
+                    let proof = Base64URL.encode(
+                        try key.signature(for: Enrollment.proofMessage(code: code, publicKey: publicKey)))
+                    return .success(
+                        try await store.enrollDevice(
+                            codeHash: code.hash,
+                            admit: { found, status in
+                                try Enrollment.admit(
+                                    invitation: found, personStatus: status, code: code,
+                                    facts: DeviceFacts(platform: .ios, model: "iPhone", osVersion: "18"),
+                                    publicKey: publicKey, proof: proof, at: time)
+                            }, audit: { Fixtures.audit("device.enroll", target: .device($0.id)) }))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            async let first = attempt()
+            async let second = attempt()
+            let results = await [first, second]
+            let enrolled = results.compactMap { try? $0.get() }
+            #expect(enrolled.count == 1)
+            let refusals = results.compactMap { result -> EnrollmentRefusal? in
+                if case .failure(let error) = result { return error as? EnrollmentRefusal }
+                return nil
+            }
+            #expect(refusals == [.used])
+            let third = await attempt()
+            #expect(throws: EnrollmentRefusal.used) { try third.get() }
+            let devices = try await store.devices(DeviceFilter(personID: nurse.id), sort: .enrolledAt, .first)
+            #expect(devices.items.count == 1)
+
+            // A suspended person's invitation enrolls nothing, though it is still active.
+            let (other, otherCode) = Fixtures.invitation(for: nurse)
+            try await store.createInvitation(other, codeHash: otherCode.hash, audit: Fixtures.audit())
+            _ = try await store.updatePerson(id: nurse.id, audit: Fixtures.audit()) { $0.status = .suspended }
+            let seen = await withCheckedContinuation { (done: CheckedContinuation<PersonStatus?, Never>) in
+                Task {
+                    _ = try? await store.enrollDevice(
+                        codeHash: otherCode.hash,
+                        admit: { _, status in
+                            done.resume(returning: status)
+                            throw EnrollmentRefusal.personSuspended
+                        }, audit: { _ in Fixtures.audit() })
+                }
+            }
+            #expect(seen == .suspended)
         }
     }
 
@@ -196,7 +257,7 @@ import VigilTestSupport
             #expect(
                 try await ids(DeviceFilter(), DeviceSort(.lastSeenAt, descending: true))
                     == [all[0], all[1], all[3], all[4], all[2]])
-            // Equal keys keep enrollment order, across pages, in both directions.
+            // Equal keys follow enrollment order across pages, reversed in falling order.
             #expect(try await ids(DeviceFilter(), DeviceSort(.ownership)) == [all[1], all[3], all[0], all[4], all[2]])
             #expect(
                 try await ids(DeviceFilter(), DeviceSort(.ownership, descending: true))

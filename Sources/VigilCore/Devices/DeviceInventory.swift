@@ -37,9 +37,9 @@ public struct DeviceFilter: Sendable, Equatable {
     }
 }
 
-/// The order of an inventory: by one field, rising or falling, devices of equal value in
-/// enrollment order. Devices never seen sort as if seen before all others; devices without a
-/// facility before those with one.
+/// The order of an inventory: by one field, rising or falling; devices of equal value follow
+/// enrollment order (reversed in falling order). Devices never seen sort as if seen before all
+/// others; devices without a facility before those with one.
 public struct DeviceSort: Sendable, Equatable {
     /// What an inventory can be sorted by.
     public enum Field: String, CaseIterable, Sendable {
@@ -65,6 +65,9 @@ public struct DeviceSort: Sendable, Equatable {
         self.init(field, descending: descending)
     }
 
+    /// The `sort` parameter that names this order.
+    public var parameter: String { (descending ? "-" : "") + field.rawValue }
+
     /// Every value the `sort` parameter accepts.
     public static var parameters: [String] { Field.allCases.flatMap { [$0.rawValue, "-" + $0.rawValue] } }
 
@@ -84,10 +87,11 @@ public struct DeviceSort: Sendable, Equatable {
         }
     }
 
-    /// The page cursor after `device`: its ID, preceded by its sort key and `|` for orders other
-    /// than enrollment.
+    /// The page cursor after `device`: the order's ``parameter``, the device's sort key (for
+    /// orders other than enrollment) and its ID, joined by `|`, so that a cursor is refused by
+    /// any other order.
     public func cursor(after device: Device) -> String {
-        key(of: device).map { "\($0)|\(device.id.rawValue)" } ?? device.id.rawValue
+        ([parameter] + (key(of: device).map { [$0] } ?? []) + [device.id.rawValue]).joined(separator: "|")
     }
 
     /// Reads a cursor made by ``cursor(after:)``.
@@ -95,15 +99,14 @@ public struct DeviceSort: Sendable, Equatable {
     /// - Throws: ``ValidationError`` for a cursor of another order.
     public func position(of cursor: String) throws -> (key: String?, id: String) {
         let invalid = ValidationError(field: "cursor", message: "does not belong to this sort order")
-        guard field != .enrolledAt else {
-            guard DeviceID(validating: cursor) != nil else { throw invalid }
-            return (nil, cursor)
+        let parts = cursor.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard parts.first == parameter, let id = parts.last, DeviceID(validating: id) != nil else { throw invalid }
+        if field == .enrolledAt {
+            guard parts.count == 2 else { throw invalid }
+            return (nil, id)
         }
-        let parts = cursor.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count == 2, DeviceID(validating: String(parts[1])) != nil,
-            field != .lastSeenAt || Int64(parts[0]) != nil
-        else { throw invalid }
-        return (String(parts[0]), String(parts[1]))
+        guard parts.count == 3, field != .lastSeenAt || Int64(parts[1]) != nil else { throw invalid }
+        return (parts[1], id)
     }
 }
 

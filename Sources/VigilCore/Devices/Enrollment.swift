@@ -29,6 +29,7 @@ public enum EnrollmentRefusal: String, Error, Sendable, CaseIterable {
     case used
     case revoked
     case expired
+    case personSuspended = "person_suspended"
     case badProof = "bad_proof"
 
     /// What to tell the person enrolling.
@@ -38,6 +39,7 @@ public enum EnrollmentRefusal: String, Error, Sendable, CaseIterable {
         case .used: "This enrollment code was used already; ask your administrator for a new invitation."
         case .revoked: "This enrollment invitation was revoked; ask your administrator for a new one."
         case .expired: "This enrollment code has expired; ask your administrator for a new invitation."
+        case .personSuspended: "The person this invitation is for is suspended; no device can enroll for them."
         case .badProof: "The enrollment proof does not match the public key; the agent must sign with its new key."
         }
     }
@@ -53,6 +55,7 @@ public enum Enrollment {
     /// Admits a device.
     /// - Parameters:
     ///   - invitation: The invitation the code belongs to; `nil` when no invitation has it.
+    ///   - personStatus: The status of the person the invitation is for, now.
     ///   - code: The code presented.
     ///   - facts: What the device says about itself.
     ///   - publicKey: The device's new Ed25519 public key, base64url.
@@ -62,8 +65,8 @@ public enum Enrollment {
     /// - Throws: ``EnrollmentRefusal`` for a code that may not be used or a bad proof;
     ///   ``ValidationError`` for invalid facts.
     public static func admit(
-        invitation: EnrollmentInvitation?, code: EnrollmentCode, facts: DeviceFacts, publicKey: String,
-        proof: String, at now: Date
+        invitation: EnrollmentInvitation?, personStatus: PersonStatus?, code: EnrollmentCode, facts: DeviceFacts,
+        publicKey: String, proof: String, at now: Date
     ) throws -> Device {
         guard let invitation else { throw EnrollmentRefusal.unknownCode }
         switch invitation.state(at: now) {
@@ -72,6 +75,7 @@ public enum Enrollment {
         case .revoked: throw EnrollmentRefusal.revoked
         case .expired: throw EnrollmentRefusal.expired
         }
+        guard personStatus == .active else { throw EnrollmentRefusal.personSuspended }
         guard let key = DevicePublicKey(publicKey) else {
             throw ValidationError(field: "publicKey", message: "is not a base64url Ed25519 public key")
         }

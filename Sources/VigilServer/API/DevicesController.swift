@@ -58,13 +58,7 @@ struct DevicesController {
         try query.allowOnly(Self.filterParameters)
         let (filter, sort) = try Self.inventoryQuery(query)
         var csv = DeviceCSV.header
-        var page = try PageRequest(limit: PageRequest.maximumLimit)
-        while true {
-            let devices = try await inventoryPage(filter, sort: sort, page)
-            for device in devices.items { csv += DeviceCSV.row(device) }
-            guard let next = devices.nextAfter else { break }
-            page = try PageRequest(limit: PageRequest.maximumLimit, after: next)
-        }
+        for device in try await store.allDevices(filter, sort: sort) { csv += DeviceCSV.row(device) }
         return Response(
             status: .ok,
             headers: [

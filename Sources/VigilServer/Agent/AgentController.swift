@@ -32,9 +32,9 @@ struct AgentController {
             guard let code = EnrollmentCode(typed: body.code) else { throw EnrollmentRefusal.unknownCode }
             let device = try await store.enrollDevice(
                 codeHash: code.hash,
-                admit: { invitation in
+                admit: { invitation, personStatus in
                     try Enrollment.admit(
-                        invitation: invitation, code: code, facts: body.facts, publicKey: body.publicKey,
+                        invitation: invitation, personStatus: personStatus, code: code, facts: body.facts, publicKey: body.publicKey,
                         proof: body.proof, at: now)
                 },
                 audit: { device in
@@ -79,7 +79,10 @@ struct AgentController {
     @Sendable func challenge(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let body = try await decode(ChallengeRequest.self, from: request)
         _ = try await activeDevice(body.deviceID)
-        return try APIJSON.response(sessions.issueChallenge(for: body.deviceID, at: Date()))
+        guard let challenge = sessions.issueChallenge(for: body.deviceID, at: Date()) else {
+            throw Problem.unavailable("Too many session openings are under way; try again shortly.")
+        }
+        return try APIJSON.response(challenge)
     }
 
     @Sendable func openSession(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
@@ -88,6 +91,9 @@ struct AgentController {
         guard sessions.takeChallenge(body.challenge, for: body.deviceID, at: now) else {
             throw AgentProblem.unauthenticated("The challenge is unknown, used or expired; ask for a new one.")
         }
+        // Read before the key: a rotation or retirement that ends the device's sessions while
+        // this request reads the old key makes the session below refused.
+        let generation = sessions.generation(of: body.deviceID)
         let device = try await activeDevice(body.deviceID)
         let message = SessionRequest.sessionMessage(deviceID: device.id, challenge: body.challenge)
         guard DevicePublicKey(device.publicKey)?.isValidSignature(body.signature, of: message) == true else {
@@ -97,7 +103,10 @@ struct AgentController {
                     reason: "device session signature invalid"))
             throw AgentProblem.unauthenticated("The signature does not match the device's key.")
         }
-        return try APIJSON.response(sessions.open(for: device.id, at: now), status: .created)
+        guard let session = sessions.open(for: device.id, at: now, generation: generation) else {
+            throw AgentProblem.unauthenticated("The device's credentials changed meanwhile; open a new session.")
+        }
+        return try APIJSON.response(session, status: .created)
     }
 
     @Sendable func checkIn(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
@@ -131,6 +140,7 @@ struct AgentController {
             id: deviceID,
             audit: context.auditEvent(.deviceKeyRotated, target: .device(deviceID), at: now, actor: .device(deviceID))
         ) { device in
+            guard device.retirement == nil else { throw AgentProblem.retired }
             try device.rotateKey(to: body.publicKey, at: now)
         }
         sessions.endSessions(of: deviceID)

@@ -52,6 +52,9 @@ final class CheckInBatcher: Sendable {
             if batch.isEmpty { return }
             do {
                 let states = try await store.recordCheckIns(batch.map(\.0))
+                guard states.count == batch.count else {
+                    throw StoreError.corruptRecord("the store answered \(states.count) of \(batch.count) check-ins")
+                }
                 for ((_, waiter), deviceState) in zip(batch, states) { waiter.resume(returning: deviceState) }
             } catch {
                 for (_, waiter) in batch { waiter.resume(throwing: error) }

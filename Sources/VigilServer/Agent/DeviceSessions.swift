@@ -8,8 +8,9 @@ import VigilCore
 /// A session is opened by signing a single-use challenge with the device's private key; it
 /// yields a random HMAC key that signs every later request (``RequestSignature``). Sessions are
 /// not persisted: after a restart, devices open new ones. Each device keeps at most
-/// ``maximumSessionsPerDevice`` sessions (the oldest ends first), and outstanding challenges are
-/// bounded, so a misbehaving device cannot exhaust memory.
+/// ``maximumSessionsPerDevice`` sessions and ``maximumChallengesPerDevice`` challenges (the
+/// oldest go first), and all outstanding challenges are bounded, so a misbehaving device can
+/// neither exhaust memory nor crowd out other devices' challenges.
 final class DeviceSessions: Sendable {
     /// Why a signed request was refused.
     enum Refusal: String, Error {
@@ -42,10 +43,15 @@ final class DeviceSessions: Sendable {
         var sessions: [String: Session] = [:]
         var sessionsByDevice: [DeviceID: [String]] = [:]
         var challenges: [String: Challenge] = [:]
+        var challengesByDevice: [DeviceID: [String]] = [:]
+        /// Grows each time a device's sessions are ended, so that a session being opened from a
+        /// key read before the end (a rotated-out key) is refused.
+        var generations: [DeviceID: UInt64] = [:]
     }
 
     static let maximumSessionsPerDevice = 3
-    static let maximumOutstandingChallenges = 200_000
+    static let maximumChallengesPerDevice = 4
+    static let maximumOutstandingChallenges = 400_000
 
     private let state = NIOLockedValueBox(State())
     let sessionLifetime: TimeInterval
@@ -54,18 +60,30 @@ final class DeviceSessions: Sendable {
         self.sessionLifetime = sessionLifetime
     }
 
-    /// Issues a single-use challenge for `deviceID`.
-    func issueChallenge(for deviceID: DeviceID, at now: Date) -> ChallengeResponse {
+    /// Issues a single-use challenge for `deviceID`, forgetting the device's oldest when it has
+    /// too many.
+    /// - Returns: `nil` when the server holds too many challenges already (try again shortly).
+    func issueChallenge(for deviceID: DeviceID, at now: Date) -> ChallengeResponse? {
         let challenge = Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
         let expiresAt = now.addingTimeInterval(AgentProtocol.challengeLifetime)
-        state.withLockedValue { state in
+        let issued = state.withLockedValue { state -> Bool in
             if state.challenges.count >= Self.maximumOutstandingChallenges {
-                state.challenges = state.challenges.filter { $0.value.expiresAt > now }
-                if state.challenges.count >= Self.maximumOutstandingChallenges { state.challenges.removeAll() }
+                Self.forgetExpiredChallenges(in: &state, at: now)
+                guard state.challenges.count < Self.maximumOutstandingChallenges else { return false }
             }
+            var mine = state.challengesByDevice[deviceID, default: []].filter { state.challenges[$0] != nil }
+            while mine.count >= Self.maximumChallengesPerDevice { state.challenges[mine.removeFirst()] = nil }
             state.challenges[challenge] = Challenge(deviceID: deviceID, expiresAt: expiresAt)
+            state.challengesByDevice[deviceID] = mine + [challenge]
+            return true
         }
-        return ChallengeResponse(challenge: challenge, expiresAt: expiresAt.roundedToMilliseconds)
+        return issued ? ChallengeResponse(challenge: challenge, expiresAt: expiresAt.roundedToMilliseconds) : nil
+    }
+
+    /// The device's session generation, to pass to ``open(for:at:generation:)``: read it before
+    /// reading the device's key.
+    func generation(of deviceID: DeviceID) -> UInt64 {
+        state.withLockedValue { $0.generations[deviceID] ?? 0 }
     }
 
     /// Consumes a challenge: `true` once, and only for the device it was issued to, before it expires.
@@ -78,18 +96,23 @@ final class DeviceSessions: Sendable {
     }
 
     /// Opens a session for `deviceID`, ending its oldest when it has too many.
-    func open(for deviceID: DeviceID, at now: Date) -> SessionResponse {
+    /// - Parameter generation: ``generation(of:)`` as read before the device's key was.
+    /// - Returns: `nil` when the device's sessions were ended since (its key may have changed).
+    func open(for deviceID: DeviceID, at now: Date, generation: UInt64) -> SessionResponse? {
         let id = "ses_" + SymmetricKey(size: .bits128).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
         let key = SymmetricKey(size: .bits256)
         let expiresAt = now.addingTimeInterval(sessionLifetime).roundedToMilliseconds
-        state.withLockedValue { state in
+        let opened = state.withLockedValue { state -> Bool in
+            guard (state.generations[deviceID] ?? 0) == generation else { return false }
             var ids = state.sessionsByDevice[deviceID, default: []].filter {
                 state.sessions[$0].map { $0.expiresAt > now } ?? false
             }
             while ids.count >= Self.maximumSessionsPerDevice { state.sessions[ids.removeFirst()] = nil }
             state.sessions[id] = Session(deviceID: deviceID, key: key, openedAt: now, expiresAt: expiresAt, lastCounter: 0)
             state.sessionsByDevice[deviceID] = ids + [id]
+            return true
         }
+        guard opened else { return nil }
         return SessionResponse(
             sessionID: id, sessionKey: Base64URL.encode(key.withUnsafeBytes { Array($0) }), expiresAt: expiresAt)
     }
@@ -128,13 +151,14 @@ final class DeviceSessions: Sendable {
     func endSessions(of deviceID: DeviceID) {
         state.withLockedValue { state in
             for id in state.sessionsByDevice.removeValue(forKey: deviceID) ?? [] { state.sessions[id] = nil }
+            state.generations[deviceID, default: 0] += 1
         }
     }
 
     /// Forgets expired sessions and challenges.
     func sweep(at now: Date) {
         state.withLockedValue { state in
-            state.challenges = state.challenges.filter { $0.value.expiresAt > now }
+            Self.forgetExpiredChallenges(in: &state, at: now)
             let expired = state.sessions.filter { $0.value.expiresAt <= now }
             for (id, session) in expired {
                 state.sessions[id] = nil
@@ -143,6 +167,14 @@ final class DeviceSessions: Sendable {
                     state.sessionsByDevice[session.deviceID] = nil
                 }
             }
+        }
+    }
+
+    private static func forgetExpiredChallenges(in state: inout State, at now: Date) {
+        state.challenges = state.challenges.filter { $0.value.expiresAt > now }
+        state.challengesByDevice = state.challengesByDevice.compactMapValues { ids in
+            let live = ids.filter { state.challenges[$0] != nil }
+            return live.isEmpty ? nil : live
         }
     }
 

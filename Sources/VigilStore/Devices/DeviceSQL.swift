@@ -40,6 +40,10 @@ enum DeviceSQL {
              .identifier(invitation.id)])
     }
 
+    static func personStatus(_ id: PersonID) -> SQLStatement {
+        SQLStatement("SELECT status FROM people WHERE id = ?", [.identifier(id)])
+    }
+
     static func insertDevice(_ device: Device) -> SQLStatement {
         SQLStatement("INSERT INTO devices (\(DeviceColumns.device)) VALUES (\(marks(28)))", device.storedValues)
     }
@@ -63,8 +67,10 @@ enum DeviceSQL {
 
     /// The digest of the posture an active device reported last (no row for a retired or unknown
     /// device), to tell whether a check-in changes it.
-    static func postureDigest(of deviceID: DeviceID) -> SQLStatement {
-        SQLStatement("SELECT posture_digest FROM devices WHERE id = ? AND retired_at IS NULL", [.identifier(deviceID)])
+    static func postureDigest(of deviceID: DeviceID, forUpdate: Bool) -> SQLStatement {
+        SQLStatement(
+            "SELECT posture_digest FROM devices WHERE id = ? AND retired_at IS NULL\(forUpdate ? lock : "")",
+            [.identifier(deviceID)])
     }
 
     /// Records a check-in on an active device and returns its state (no row for a retired or
@@ -103,8 +109,9 @@ enum DeviceSQL {
         SQLStatement("DELETE FROM device_postures WHERE recorded_at < ?", [.date(cutoff)])
     }
 
-    /// The inventory query: `filter`'s conditions, the keyset condition of the cursor, `sort`'s order.
-    static func devices(_ filter: DeviceFilter, sort: DeviceSort, _ page: PageRequest) throws -> SQLStatement {
+    /// The inventory query: `filter`'s conditions, the keyset condition of the cursor, `sort`'s order;
+    /// without a page, every matching device in one statement (one consistent snapshot).
+    static func devices(_ filter: DeviceFilter, sort: DeviceSort, _ page: PageRequest?) throws -> SQLStatement {
         var conditions: [(String, [SQLValue])] = []
         func equal(_ column: String, _ value: SQLValue?) {
             if let value { conditions.append(("\(column) = ?", [value])) }
@@ -129,7 +136,7 @@ enum DeviceSQL {
         let direction = sort.descending ? "DESC" : "ASC"
         let comparison = sort.descending ? "<" : ">"
         let key = sortKey(sort.field)
-        if let after = page.after {
+        if let after = page?.after {
             let position = try sort.position(of: after)
             if let key, let value = position.key {
                 let bound: SQLValue = sort.field == .lastSeenAt ? .integer(Int64(value)) : .text(value)
@@ -142,6 +149,10 @@ enum DeviceSQL {
         }
         let order = key.map { "\($0) \(direction), id \(direction)" } ?? "id \(direction)"
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.map(\.0).joined(separator: " AND ")
+        guard let page else {
+            return SQLStatement(
+                "SELECT \(DeviceColumns.device) FROM devices\(whereClause) ORDER BY \(order)", conditions.flatMap(\.1))
+        }
         return SQLStatement(
             "SELECT \(DeviceColumns.device) FROM devices\(whereClause) ORDER BY \(order) LIMIT ?",
             conditions.flatMap(\.1) + [.integer(Int64(page.limit + 1))])

@@ -42,18 +42,25 @@ extension PostgresStore {
     }
 
     public func enrollDevice(
-        codeHash: String, admit: @escaping @Sendable (EnrollmentInvitation?) throws -> Device,
+        codeHash: String, admit: @escaping @Sendable (EnrollmentInvitation?, PersonStatus?) throws -> Device,
         audit: @escaping @Sendable (Device) -> AuditEventDraft
     ) async throws -> Device {
         try await transaction { connection in
-            var invitation = try await connection.run(
+            let found = try await connection.run(
                 DeviceSQL.invitation(codeHash: codeHash, forUpdate: true), logger: logger,
                 EnrollmentInvitation.init(stored:)
             ).first
-            let device = try admit(invitation)
-            invitation?.usedAt = device.enrolledAt
-            invitation?.deviceID = device.id
-            try await connection.run(DeviceSQL.updateInvitation(invitation!), logger: logger)
+            var status: PersonStatus?
+            if let found {
+                status = try await connection.run(DeviceSQL.personStatus(found.personID), logger: logger) { row -> PersonStatus in
+                    try row.enumeration(0, column: "people.status")
+                }.first
+            }
+            let device = try admit(found, status)
+            guard var invitation = found else { throw StoreError.notFound("invitation with this code") }
+            invitation.usedAt = device.enrolledAt
+            invitation.deviceID = device.id
+            try await connection.run(DeviceSQL.updateInvitation(invitation), logger: logger)
             try await connection.run(DeviceSQL.insertDevice(device), logger: logger)
             try await append(audit(device), on: connection)
             return device
@@ -67,6 +74,10 @@ extension PostgresStore {
     public func devices(_ filter: DeviceFilter, sort: DeviceSort, _ page: PageRequest) async throws -> Page<Device> {
         let devices = try await read(try DeviceSQL.devices(filter, sort: sort, page), Device.init(stored:))
         return Page(fetched: devices, request: page, key: sort.cursor(after:))
+    }
+
+    public func allDevices(_ filter: DeviceFilter, sort: DeviceSort) async throws -> [Device] {
+        try await read(try DeviceSQL.devices(filter, sort: sort, nil), Device.init(stored:))
     }
 
     public func updateDevice(
@@ -84,26 +95,27 @@ extension PostgresStore {
     }
 
     /// Check-ins append no audit event, so they need not take the write lock: row locks order
-    /// them against changes to the same device.
+    /// them against changes to the same device, taken in device order so that batches written
+    /// at once by several replicas cannot deadlock.
     public func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws -> [DeviceCheckInState?] {
         let encoded = checkIns.map(EncodedCheckIn.init)
+        let order = encoded.indices.sorted { encoded[$0].checkIn.deviceID < encoded[$1].checkIn.deviceID }
         do {
             return try await client.withTransaction(logger: logger) { connection in
-                var states: [DeviceCheckInState?] = []
-                for checkIn in encoded {
+                var states = [DeviceCheckInState?](repeating: nil, count: encoded.count)
+                for index in order {
+                    let checkIn = encoded[index]
                     guard let previous = try await connection.run(
-                        DeviceSQL.postureDigest(of: checkIn.checkIn.deviceID), logger: logger, { try $0.optionalText(0) }
-                    ).first else {
-                        states.append(nil)
-                        continue
-                    }
+                        DeviceSQL.postureDigest(of: checkIn.checkIn.deviceID, forUpdate: true), logger: logger,
+                        { try $0.optionalText(0) }
+                    ).first else { continue }
                     let state = try await connection.run(
                         DeviceSQL.checkIn(checkIn), logger: logger, DeviceCheckInState.init(stored:)
                     ).first
                     if let state, state.ownership.isHospitalOwned, previous != checkIn.digest {
                         try await connection.run(DeviceSQL.insertPosture(checkIn), logger: logger)
                     }
-                    states.append(state)
+                    states[index] = state
                 }
                 return states
             }

@@ -45,17 +45,23 @@ extension SQLiteStore {
     }
 
     public func enrollDevice(
-        codeHash: String, admit: @escaping @Sendable (EnrollmentInvitation?) throws -> Device,
+        codeHash: String, admit: @escaping @Sendable (EnrollmentInvitation?, PersonStatus?) throws -> Device,
         audit: @escaping @Sendable (Device) -> AuditEventDraft
     ) async throws -> Device {
         try await write { db in
-            var invitation = try db.run(
+            let found = try db.run(
                 DeviceSQL.invitation(codeHash: codeHash, forUpdate: false), EnrollmentInvitation.init(stored:)
             ).first
-            let device = try admit(invitation)
-            invitation?.usedAt = device.enrolledAt
-            invitation?.deviceID = device.id
-            try db.run(DeviceSQL.updateInvitation(invitation!))
+            let status: PersonStatus? = try found.flatMap { invitation in
+                try db.run(DeviceSQL.personStatus(invitation.personID)) { row -> PersonStatus in
+                    try row.enumeration(0, column: "people.status")
+                }.first
+            }
+            let device = try admit(found, status)
+            guard var invitation = found else { throw StoreError.notFound("invitation with this code") }
+            invitation.usedAt = device.enrolledAt
+            invitation.deviceID = device.id
+            try db.run(DeviceSQL.updateInvitation(invitation))
             try db.run(DeviceSQL.insertDevice(device))
             try Self.append(audit(device), in: db)
             return device
@@ -70,6 +76,11 @@ extension SQLiteStore {
         let statement = try DeviceSQL.devices(filter, sort: sort, page)
         let devices = try await pool.read { db in try db.run(statement, Device.init(stored:)) }
         return Page(fetched: devices, request: page, key: sort.cursor(after:))
+    }
+
+    public func allDevices(_ filter: DeviceFilter, sort: DeviceSort) async throws -> [Device] {
+        let statement = try DeviceSQL.devices(filter, sort: sort, nil)
+        return try await pool.read { db in try db.run(statement, Device.init(stored:)) }
     }
 
     public func updateDevice(
@@ -89,7 +100,7 @@ extension SQLiteStore {
         let encoded = checkIns.map(EncodedCheckIn.init)
         return try await write { db in
             try encoded.map { checkIn in
-                guard let previous = try db.run(DeviceSQL.postureDigest(of: checkIn.checkIn.deviceID), {
+                guard let previous = try db.run(DeviceSQL.postureDigest(of: checkIn.checkIn.deviceID, forUpdate: false), {
                     try $0.optionalText(0)
                 }).first else { return nil }
                 let state = try db.run(DeviceSQL.checkIn(checkIn), DeviceCheckInState.init(stored:)).first
