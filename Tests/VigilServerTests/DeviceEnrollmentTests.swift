@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 import VigilCore
@@ -180,5 +181,52 @@ extension TestDevice {
         let response = try await device.enroll(server, code: code)
         #expect(response.status == .forbidden, "\(response.text)")
         return response
+    }
+}
+
+/// Bad input on the agent routes: a clear 4xx, and nothing written or changed.
+@Suite struct AgentBadInputTests {
+    @Test func malformedEnrollmentsAreRefusedAndUseNoCode() async throws {
+        try await TestServer.run { server in
+            let code = try await TestDevice.invite(server, for: server.cast.person(.clinician))
+            let bodies: [(String, String, HTTPResponse.Status)] = [
+                ("", "application/json", .badRequest),
+                ("not json", "application/json", .badRequest),
+                ("[1, 2]", "application/json", .badRequest),
+                (#"{"code":"\#(code)"}"#, "application/json", .badRequest),
+                (#"{"code":"\#(code)","publicKey":"AAAA","proof":"AAAA","facts":{"platform":"palm","model":"x","osVersion":"1"}}"#,
+                 "application/json", .badRequest),
+                ("code=\(code)", "application/x-www-form-urlencoded", .unsupportedMediaType),
+                (String(repeating: " ", count: 9_000), "application/json", .contentTooLarge),
+            ]
+            for (body, type, status) in bodies {
+                let response = try await server.send(.post, "/agent/v1/enroll", body: body, contentType: type)
+                #expect(response.status == status, "\(body.prefix(60)): \(response.text)")
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            let badKey = try await server.send(
+                .post, "/agent/v1/enroll",
+                body: #"{"code":"\#(code)","publicKey":"AAAA","proof":"AAAA","facts":{"platform":"ios","model":"x","osVersion":"1"}}"#)
+            #expect(badKey.status == .badRequest)
+            #expect(try badKey.string("field") == "publicKey")
+            var device = TestDevice()
+            #expect(try await device.enroll(server, code: code).status == .created, "the code is still unused")
+        }
+    }
+
+    @Test func anInvalidPostureIsRefusedAndNotStored() async throws {
+        try await TestServer.run { server in
+            var device = try await TestDevice.enrolled(server, for: server.cast.person(.clinician))
+            var posture = TestDevice.posture
+            posture.batteryPercent = 101
+            let refused = try await device.checkIn(server, posture)
+            #expect(refused.status == .badRequest)
+            #expect(try refused.string("field") == "batteryPercent")
+            let notJSON = try await device.signed(server, "/agent/v1/checkin", body: Data("{".utf8))
+            #expect(notJSON.status == .badRequest)
+            let stored = try await server.store.device(id: try #require(device.deviceID))
+            #expect(stored?.posture == nil && stored?.lastSeenAt == nil)
+            #expect(try await device.checkIn(server).status == .ok, "the session still works")
+        }
     }
 }

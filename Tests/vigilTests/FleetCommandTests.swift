@@ -18,6 +18,12 @@ import FoundationNetworking
         }
         let bench = try Vigil.run(["bench", "checkin", "--help"])
         #expect(bench.stdout.contains("--concurrency") && bench.stdout.contains("/healthz"))
+        let withPath = try Vigil.run(["serve", "--public-url", "https://mdm.hospital.test/vigil", "--port", "0"])
+        #expect(withPath.status != 0)
+        #expect(withPath.stderr.contains("root"))
+        let tooOften = try Vigil.run(["serve", "--check-in-interval", "5", "--port", "0"])
+        #expect(tooOften.status != 0)
+        #expect(tooOften.stderr.contains("check-in interval must be 10 to 86400 seconds"))
         let missing = try Vigil.run(["simulate", "--server", "http://127.0.0.1:1", "--devices", "1"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("VIGIL_TOKEN"))

@@ -19,18 +19,15 @@ enum DeviceColumns {
 }
 
 enum PostureJSON {
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
+    private static let encoder = VigilJSON.makeEncoder()
+    private static let decoder = VigilJSON.makeDecoder()
 
     static func encode(_ posture: Posture) -> String {
         String(decoding: try! encoder.encode(posture), as: UTF8.self)
     }
 
     static func decode(_ text: String, column: String) throws -> Posture {
-        guard let posture = try? JSONDecoder().decode(Posture.self, from: Data(text.utf8)) else {
+        guard let posture = try? decoder.decode(Posture.self, from: Data(text.utf8)) else {
             throw StoreError.corruptRecord("\(column) is not a posture")
         }
         return posture

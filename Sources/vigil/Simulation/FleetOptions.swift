@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 
 /// The options `vigil simulate` and `vigil bench checkin` share: which server, whose token, how
 /// many devices.
@@ -52,14 +53,14 @@ struct FleetOptions: ParsableArguments {
         do {
             let admin = AdminClient(serverURL: try serverURL(), token: try resolvedToken(), transport: transport)
             let line = ProgressLine()
-            let enrolled = EnrollmentCounter()
+            let enrolled = NIOLockedValueBox(0)
             let total = devices
-            let ticker = line.keepShowing { "Enrolling: \(enrolled.value)/\(total) devices" }
+            let ticker = line.keepShowing { "Enrolling: \(enrolled.withLockedValue { $0 })/\(total) devices" }
             let fleet: SimulatedFleet
             do {
                 fleet = try await SimulatedFleet.enroll(
                     count: devices, serverURL: try serverURL(), admin: admin, transport: transport,
-                    concurrency: min(32, connections), progress: { enrolled.value = $0 })
+                    concurrency: min(32, connections), progress: { count in enrolled.withLockedValue { $0 = count } })
             } catch {
                 ticker.cancel()
                 throw error
@@ -73,16 +74,5 @@ struct FleetOptions: ParsableArguments {
             try? await client.shutdown()
             throw error
         }
-    }
-}
-
-/// How many devices have enrolled, for the progress line.
-final class EnrollmentCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-
-    var value: Int {
-        get { lock.withLock { count } }
-        set { lock.withLock { count = newValue } }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilCore
 
 /// `vigil simulate`: a fleet of simulated agents against a running server.
 struct Simulate: AsyncParsableCommand {
@@ -64,11 +65,9 @@ struct SimulationReport: Encodable {
     let checkIns: LatencySummary
 }
 
-/// One JSON object on one line, keys sorted.
+/// One JSON object on one line, in Vigil's JSON conventions.
 enum JSONLine {
     static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try VigilJSON.makeEncoder().encode(value), as: UTF8.self)
     }
 }
