@@ -28,6 +28,8 @@ public struct AuditEvent: IdentifiedEntity, Codable, Sendable, Equatable {
     public let sourceAddress: String?
     /// The request's ID, also in the logs and the `X-Request-ID` response header.
     public let requestID: String?
+    /// For an access to PHI: the patient, device, purpose and place; `nil` for other events.
+    public let phi: PHIAccessDetails?
 
     /// Gives a draft its place in the trail.
     /// - Parameters:
@@ -44,13 +46,14 @@ public struct AuditEvent: IdentifiedEntity, Codable, Sendable, Equatable {
         self.reason = draft.reason
         self.sourceAddress = draft.sourceAddress
         self.requestID = draft.requestID
+        self.phi = draft.phi
     }
 
     /// The event without its sequence number.
     public var draft: AuditEventDraft {
         AuditEventDraft(
             id: id, occurredAt: occurredAt, actor: actor, action: action, target: target, outcome: outcome,
-            reason: reason, sourceAddress: sourceAddress, requestID: requestID)
+            reason: reason, sourceAddress: sourceAddress, requestID: requestID, phi: phi)
     }
 }
 
@@ -77,6 +80,8 @@ public struct AuditEventDraft: Sendable, Equatable {
     public var sourceAddress: String?
     /// The request's ID.
     public var requestID: String?
+    /// For an access to PHI: the patient, device, purpose and place.
+    public var phi: PHIAccessDetails?
 
     /// Records an event.
     /// - Parameters:
@@ -89,9 +94,11 @@ public struct AuditEventDraft: Sendable, Equatable {
     ///   - reason: Why it failed, or a short note.
     ///   - sourceAddress: The caller's network address.
     ///   - requestID: The request's ID.
+    ///   - phi: For an access to PHI, its details (see ``PHIAccess``).
     public init(
         id: AuditEventID? = nil, occurredAt: Date, actor: AuditActor, action: AuditAction, target: AuditTarget?,
-        outcome: AuditOutcome, reason: String? = nil, sourceAddress: String? = nil, requestID: String? = nil
+        outcome: AuditOutcome, reason: String? = nil, sourceAddress: String? = nil, requestID: String? = nil,
+        phi: PHIAccessDetails? = nil
     ) {
         self.id = id ?? .generate(at: occurredAt)
         self.occurredAt = occurredAt
@@ -102,6 +109,7 @@ public struct AuditEventDraft: Sendable, Equatable {
         self.reason = reason
         self.sourceAddress = sourceAddress
         self.requestID = requestID
+        self.phi = phi
     }
 }
 
@@ -220,6 +228,10 @@ public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable, Expres
     public static let deviceRetired: AuditAction = "device.retire"
     /// A device replaced its key pair.
     public static let deviceKeyRotated: AuditAction = "device.key_rotate"
+    /// Someone exported ledger entries with their proofs; the reason gives the filter and count.
+    public static let ledgerExported: AuditAction = "ledger.export"
+    /// A new ledger signing key replaced the old one; the target is the new key.
+    public static let ledgerKeyRotated: AuditAction = "ledger.key_rotate"
 }
 
 /// How an audited action ended.
@@ -244,11 +256,18 @@ public struct AuditEventFilter: Sendable, Equatable {
     public var from: Date?
     /// Events before this instant.
     public var until: Date?
+    /// PHI access events about this patient.
+    public var patientID: String?
+    /// Events by, about or (for PHI access) from this device.
+    public var deviceID: String?
+    /// Events by or about this person.
+    public var personID: String?
 
     /// Makes a filter.
     public init(
         actorID: String? = nil, targetType: String? = nil, targetID: String? = nil, action: AuditAction? = nil,
-        from: Date? = nil, until: Date? = nil
+        from: Date? = nil, until: Date? = nil, patientID: String? = nil, deviceID: String? = nil,
+        personID: String? = nil
     ) {
         self.actorID = actorID
         self.targetType = targetType
@@ -256,5 +275,8 @@ public struct AuditEventFilter: Sendable, Equatable {
         self.action = action
         self.from = from
         self.until = until
+        self.patientID = patientID
+        self.deviceID = deviceID
+        self.personID = personID
     }
 }

@@ -21,6 +21,8 @@ public enum Permission: String, CaseIterable, Sendable {
     case manageAllTokens = "tokens.write"
     /// Search the audit trail.
     case readAuditEvents = "audit.read"
+    /// Read the ledger's signed heads, keys and proofs, and export entries with their proofs.
+    case readLedger = "ledger.read"
     /// List and read devices, their postures, history and enrollment invitations.
     case readDevices = "devices.read"
     /// Invite devices to enroll; approve, deny and retire devices.
@@ -36,7 +38,7 @@ public enum Permission: String, CaseIterable, Sendable {
         case .writePeople, .writeFacilities, .manageAllTokens, .writeDevices: [.admin]
         case .readFacilities: [.admin, .securityOfficer, .auditor, .nurseManager, .clinician]
         case .manageOwnTokens: [.admin, .securityOfficer, .nurseManager, .clinician, .patient]
-        case .readAllTokens, .readAuditEvents, .readDevices: [.admin, .securityOfficer, .auditor]
+        case .readAllTokens, .readAuditEvents, .readLedger, .readDevices: [.admin, .securityOfficer, .auditor]
         }
     }
 

@@ -21,13 +21,20 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let devices = DeviceServices(store: store, publicURL: configuration.effectivePublicURL)
-    let router = buildRouter(configuration: configuration, store: store, registry: registry, devices: devices)
+    let ledger = LedgerServices(store: store, dataDirectory: configuration.dataDirectory)
+    let router = buildRouter(
+        configuration: configuration, store: store, registry: registry, devices: devices, ledger: ledger)
     let maintenance = DeviceMaintenance(
         store: store, sessions: devices.sessions, retentionDays: configuration.postureRetentionDays, logger: logger)
     var application = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Vigil"),
-        services: [store, maintenance],
+        services: [
+            store, maintenance,
+            LedgerSigning(
+                signer: ledger.signer, store: store, every: Int64(configuration.ledgerSignEvery),
+                interval: .seconds(configuration.ledgerSignIntervalSeconds), logger: logger),
+        ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             devices.serverStarted(port: port, configuration: configuration)
@@ -49,9 +56,10 @@ public func buildApplication(
 /// - Returns: The router, its middleware in place.
 public func buildRouter(
     configuration: ServerConfiguration, store: any VigilStore, registry: PrometheusCollectorRegistry,
-    devices: DeviceServices? = nil
+    devices: DeviceServices? = nil, ledger: LedgerServices? = nil
 ) -> Router<VigilRequestContext> {
     let devices = devices ?? DeviceServices(store: store, publicURL: configuration.effectivePublicURL)
+    let ledger = ledger ?? LedgerServices(store: store, dataDirectory: configuration.dataDirectory)
     let router = Router(context: VigilRequestContext.self)
     let catalog = RouteCatalog()
     router.add(middleware: RequestIDMiddleware())
@@ -66,20 +74,24 @@ public func buildRouter(
 
     let api = router.group(RouterPath(APIEndpoint.prefix)).add(middleware: AuthenticationMiddleware(store: store))
     APIEndpoint.register(
-        apiEndpoints(configuration: configuration, store: store, devices: devices), on: api, store: store)
+        apiEndpoints(configuration: configuration, store: store, devices: devices, ledger: ledger), on: api,
+        store: store)
 
     catalog.fill(from: router.routes.map { ($0.method, $0.path.description) })
     return router
 }
 
 /// Every `/api/v1` endpoint, with the permission each requires.
-func apiEndpoints(configuration: ServerConfiguration, store: any VigilStore, devices: DeviceServices) -> [APIEndpoint] {
+func apiEndpoints(
+    configuration: ServerConfiguration, store: any VigilStore, devices: DeviceServices, ledger: LedgerServices
+) -> [APIEndpoint] {
     let limit = configuration.maximumBodySize
     return MeController().endpoints
         + PeopleController(store: store, bodyLimit: limit).endpoints
         + FacilitiesController(store: store, bodyLimit: limit).endpoints
         + TokensController(store: store, bodyLimit: limit).endpoints
         + AuditEventsController(store: store).endpoints
+        + LedgerController(store: store, ledger: ledger).endpoints
         + InvitationsController(store: store, bodyLimit: limit, devices: devices).endpoints
         + DevicesController(store: store, bodyLimit: limit, sessions: devices.sessions).endpoints
 }

@@ -28,6 +28,10 @@ public struct ServerConfiguration: Sendable {
     public var checkInIntervalSeconds: Int = 900
     /// How many days the posture history of hospital-owned devices is kept.
     public var postureRetentionDays: Int = 90
+    /// Sign a ledger head once this many entries arrived since the last one.
+    public var ledgerSignEvery: Int = 1_000
+    /// Sign a ledger head at least this often, in seconds, while entries arrive.
+    public var ledgerSignIntervalSeconds: Int = 60
 
     /// ``publicURL``, or the address the server listens on.
     public var effectivePublicURL: String {

@@ -169,11 +169,58 @@ public protocol BootstrapStore: Sendable {
     func loadSeed(_ seed: SeedData, audit: AuditEventDraft) async throws
 }
 
+/// The tamper-evident ledger over the audit trail (`docs/ledger.md`): group-committed appends,
+/// the entries for verification and proofs, signed tree heads and the public signing keys. No
+/// method changes or removes an entry or a head.
+public protocol LedgerStore: Sendable {
+    /// Appends events in one transaction, in order: the group commit of standalone events.
+    /// - Returns: The events with their sequence numbers.
+    func appendAuditEvents(_ events: [AuditEventDraft]) async throws -> [AuditEvent]
+
+    /// The number of entries (the last sequence).
+    func ledgerSize() async throws -> Int64
+
+    /// The entries after `sequence`, in order, each with its recomputed and its stored leaf hash.
+    func ledgerLeafChecks(after sequence: Int64, limit: Int) async throws -> [LedgerLeafCheck]
+
+    /// The stored leaf hashes of the entries after `sequence` up to `last`, in order.
+    /// - Throws: ``StoreError/corruptRecord(_:)`` when an entry in the range is missing or has no leaf hash.
+    func ledgerLeafHashes(after sequence: Int64, through last: Int64) async throws -> [MerkleHash]
+
+    /// The events matching `filter` after `sequence` up to `last`, oldest first, at most `limit`.
+    func ledgerEvents(_ filter: AuditEventFilter, after sequence: Int64, through last: Int64, limit: Int)
+        async throws -> [AuditEvent]
+
+    /// Keeps a signed head with its frontier.
+    /// - Throws: ``StoreError/conflict(_:)`` when a head of that size exists.
+    func appendSignedHead(_ head: StoredTreeHead) async throws
+
+    /// The head of the largest size, with its frontier.
+    func latestSignedHead() async throws -> StoredTreeHead?
+
+    /// The smallest head covering at least `treeSize` entries.
+    func signedHead(covering treeSize: Int64) async throws -> SignedTreeHead?
+
+    /// The head of exactly `treeSize` entries.
+    func signedHead(treeSize: Int64) async throws -> SignedTreeHead?
+
+    /// Every signed head, smallest first.
+    func signedHeads() async throws -> [SignedTreeHead]
+
+    /// Every signing key ever used, oldest first.
+    func ledgerKeys() async throws -> [LedgerKeyRecord]
+
+    /// Publishes a new signing key and retires the current one, with the event recording it.
+    func addLedgerKey(_ key: LedgerPublicKey, at time: Date, audit: AuditEventDraft) async throws
+}
+
 /// All of Vigil's persistence: the protocols above, plus the lifecycle of the connection.
 ///
 /// A store is a ServiceLifecycle `Service`: ``run()`` must be running (in a service group, or
 /// through ``withRunningStore(_:_:)``) while the store is used.
-public protocol VigilStore: PeopleStore, FacilityStore, TokenStore, AuditStore, DeviceStore, BootstrapStore, Service {
+public protocol VigilStore:
+    PeopleStore, FacilityStore, TokenStore, AuditStore, LedgerStore, DeviceStore, BootstrapStore, Service
+{
     /// Where the data lives, for people to read; never contains a password.
     var summary: String { get }
 

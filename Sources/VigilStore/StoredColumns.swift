@@ -11,7 +11,7 @@ enum Columns {
     static let token = "id, owner_id, name, scopes, created_at, expires_at, revoked_at, last_used_at, created_by"
     static let auditEvent = """
         sequence, id, occurred_at, actor_kind, actor_id, actor_token_id, action, target_type, target_id, \
-        outcome, reason, source_address, request_id
+        outcome, reason, source_address, request_id, phi_patient_id, phi_device_id, phi_purpose, phi_place
         """
     /// The token columns prefixed with `t.`, for joins.
     static let tokenQualified = token.split(separator: ",").map { "t.\($0.trimmingCharacters(in: .whitespaces))" }
@@ -89,63 +89,5 @@ extension APIToken {
             revokedAt: revokedAt.map(Date.init(millisecondsSince1970:)),
             lastUsedAt: lastUsedAt.map(Date.init(millisecondsSince1970:)),
             createdBy: createdBy.map(PersonID.init(rawValue:)))
-    }
-}
-
-extension AuditEvent {
-    /// Rebuilds an event from its stored columns, in ``Columns/auditEvent`` order.
-    init(
-        sequence: Int64, storedID id: String, occurredAt: Int64, actorKind: String, actorID: String?,
-        actorTokenID: String?, action: String, targetType: String?, targetID: String?, outcome: String,
-        reason: String?, sourceAddress: String?, requestID: String?
-    ) throws {
-        let target = zip(targetType, targetID).map { AuditTarget(type: $0, id: $1) }
-        let draft = AuditEventDraft(
-            id: AuditEventID(rawValue: id), occurredAt: Date(millisecondsSince1970: occurredAt),
-            actor: AuditActor(
-                kind: try storedEnum(actorKind, column: "audit_events.actor_kind"), id: actorID,
-                tokenID: actorTokenID),
-            action: AuditAction(rawValue: action), target: target,
-            outcome: try storedEnum(outcome, column: "audit_events.outcome"), reason: reason,
-            sourceAddress: sourceAddress, requestID: requestID)
-        self.init(draft, sequence: sequence)
-    }
-}
-
-/// Pairs two optionals: both or nothing.
-private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
-    guard let a, let b else { return nil }
-    return (a, b)
-}
-
-/// One condition of an audit search, rendered by each backend with its own placeholders.
-struct AuditCondition {
-    enum Value { case text(String), integer(Int64) }
-    /// The SQL before the placeholder, such as `actor_id = `.
-    let sqlPrefix: String
-    let value: Value
-
-    /// The conditions that select `filter`'s events on the page after `after`.
-    static func conditions(for filter: AuditEventFilter, after: String?) throws -> [AuditCondition] {
-        var conditions: [AuditCondition] = []
-        if let actorID = filter.actorID { conditions.append(.init(sqlPrefix: "actor_id = ", value: .text(actorID))) }
-        if let type = filter.targetType { conditions.append(.init(sqlPrefix: "target_type = ", value: .text(type))) }
-        if let id = filter.targetID { conditions.append(.init(sqlPrefix: "target_id = ", value: .text(id))) }
-        if let action = filter.action {
-            conditions.append(.init(sqlPrefix: "action = ", value: .text(action.rawValue)))
-        }
-        if let from = filter.from {
-            conditions.append(.init(sqlPrefix: "occurred_at >= ", value: .integer(from.millisecondsSince1970)))
-        }
-        if let until = filter.until {
-            conditions.append(.init(sqlPrefix: "occurred_at < ", value: .integer(until.millisecondsSince1970)))
-        }
-        if let after {
-            guard let sequence = Int64(after) else {
-                throw ValidationError(field: "cursor", message: "is not a position in the audit trail")
-            }
-            conditions.append(.init(sqlPrefix: "sequence < ", value: .integer(sequence)))
-        }
-        return conditions
     }
 }

@@ -13,6 +13,7 @@ protocol StoredRow {
     func optionalText(_ index: Int) throws -> String?
     func integer(_ index: Int) throws -> Int64
     func optionalInteger(_ index: Int) throws -> Int64?
+    func optionalBlob(_ index: Int) throws -> Data?
 }
 
 extension StoredRow {
@@ -42,6 +43,7 @@ extension Row: StoredRow {
     func optionalText(_ index: Int) throws -> String? { try decode(String?.self, atIndex: index) }
     func integer(_ index: Int) throws -> Int64 { try decode(Int64.self, atIndex: index) }
     func optionalInteger(_ index: Int) throws -> Int64? { try decode(Int64?.self, atIndex: index) }
+    func optionalBlob(_ index: Int) throws -> Data? { try decode(Data?.self, atIndex: index) }
 }
 
 extension PostgresRandomAccessRow: StoredRow {
@@ -49,12 +51,14 @@ extension PostgresRandomAccessRow: StoredRow {
     func optionalText(_ index: Int) throws -> String? { try self[index].decode(String?.self) }
     func integer(_ index: Int) throws -> Int64 { try self[index].decode(Int64.self) }
     func optionalInteger(_ index: Int) throws -> Int64? { try self[index].decode(Int64?.self) }
+    func optionalBlob(_ index: Int) throws -> Data? { try self[index].decode(Data?.self) }
 }
 
 /// A value bound to a statement's placeholder.
 enum SQLValue: Sendable {
     case text(String?)
     case integer(Int64?)
+    case blob(Data?)
 
     static func date(_ date: Date?) -> SQLValue { .integer(date?.millisecondsSince1970) }
     static func identifier<Entity>(_ id: Identifier<Entity>?) -> SQLValue { .text(id?.rawValue) }
@@ -79,6 +83,7 @@ struct SQLStatement: Sendable {
             switch value {
             case .text(let text): text
             case .integer(let integer): integer
+            case .blob(let data): data
             }
         })
     }
@@ -101,6 +106,7 @@ struct SQLStatement: Sendable {
             switch value {
             case .text(let text): bindings.append(text)
             case .integer(let integer): bindings.append(integer)
+            case .blob(let data): bindings.append(data.map { ByteBuffer(bytes: $0) })
             }
         }
         return PostgresQuery(unsafeSQL: numbered, binds: bindings)

@@ -48,6 +48,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Days of posture history kept for hospital-owned devices, 1 to 3650 (env: VIGIL_POSTURE_RETENTION_DAYS; default: 90).")
     var postureRetentionDays: Int?
 
+    @Option(help: "Sign a ledger head once this many audit events arrived, 1 to 1000000 (env: VIGIL_LEDGER_SIGN_EVERY; default: 1000).")
+    var ledgerSignEvery: Int?
+
+    @Option(help: "Sign a ledger head at least this often while events arrive, in seconds, 1 to 86400 (env: VIGIL_LEDGER_SIGN_INTERVAL; default: 60).")
+    var ledgerSignInterval: Int?
+
     func run() async throws {
         let configuration = try resolvedConfiguration()
         let logger = Environment.bootstrapLogging(level: configuration.logLevel)
@@ -101,6 +107,16 @@ struct Serve: AsyncParsableCommand {
             postureRetentionDays, "VIGIL_POSTURE_RETENTION_DAYS", default: configuration.postureRetentionDays)
         guard (1...3650).contains(configuration.postureRetentionDays) else {
             throw ValidationError("posture retention must be 1 to 3650 days")
+        }
+        configuration.ledgerSignEvery = try Environment.integer(
+            ledgerSignEvery, "VIGIL_LEDGER_SIGN_EVERY", default: configuration.ledgerSignEvery)
+        guard (1...1_000_000).contains(configuration.ledgerSignEvery) else {
+            throw ValidationError("ledger sign-every must be 1 to 1000000 entries")
+        }
+        configuration.ledgerSignIntervalSeconds = try Environment.integer(
+            ledgerSignInterval, "VIGIL_LEDGER_SIGN_INTERVAL", default: configuration.ledgerSignIntervalSeconds)
+        guard (1...86_400).contains(configuration.ledgerSignIntervalSeconds) else {
+            throw ValidationError("ledger sign interval must be 1 to 86400 seconds")
         }
         return configuration
     }

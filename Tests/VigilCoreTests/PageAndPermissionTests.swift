@@ -16,7 +16,7 @@ import VigilCore
     @Test func auditorsOnlyRead() {
         let auditorPermissions = Permission.allCases.filter { $0.isGranted(to: [.auditor]) }
         #expect(Set(auditorPermissions) == [
-            .readSelf, .readPeople, .readFacilities, .readAllTokens, .readAuditEvents, .readDevices,
+            .readSelf, .readPeople, .readFacilities, .readAllTokens, .readAuditEvents, .readLedger, .readDevices,
         ])
     }
 

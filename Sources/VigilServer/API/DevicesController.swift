@@ -188,14 +188,6 @@ enum DeviceCSV {
             device.retirement.map { RFC3339.format($0.retiredAt) }, device.retirement?.disposition.rawValue,
             device.retirement?.custodian,
         ]
-        return values.map { cell($0 ?? "") }.joined(separator: ",") + "\r\n"
-    }
-
-    /// One cell, quoted when needed and defused when a spreadsheet would read it as a formula.
-    static func cell(_ value: String) -> String {
-        var text = value
-        if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
-        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return values.map { CSVCell.escape($0 ?? "") }.joined(separator: ",") + "\r\n"
     }
 }

@@ -53,6 +53,13 @@ struct QueryParameters {
         return date
     }
 
+    /// A parameter that must be a whole number from 1.
+    func count(_ name: String) throws -> Int64? {
+        guard let text = values[name] else { return nil }
+        guard let value = Int64(text), value >= 1 else { throw Problem.invalidQuery(name, "must be a whole number from 1") }
+        return value
+    }
+
     /// A parameter that must be one of an enumeration's values.
     func value<Value: RawRepresentable & CaseIterable>(_ name: String, as _: Value.Type) throws -> Value?
     where Value.RawValue == String {

@@ -1,3 +1,6 @@
+import Logging
+import PostgresNIO
+
 /// The PostgreSQL schema, as numbered migrations. A shipped migration is never edited: add the next.
 ///
 /// Each migration is a list of statements, run in one transaction together with its entry in
@@ -7,6 +10,8 @@ enum PostgresMigrations {
         let version: Int
         let name: String
         let statements: [String]
+        /// Work done in Swift after the statements, in the same transaction.
+        var then: (@Sendable (PostgresConnection, Logger) async throws -> Void)? = nil
     }
 
     static let all: [Migration] = [
@@ -28,5 +33,35 @@ enum PostgresMigrations {
                 """,
             ]),
         Migration(version: 2, name: "devices", statements: SchemaV2.tablesAndIndexes),
+        Migration(
+            version: 3, name: "ledger",
+            statements: SchemaV3.tablesAndIndexes(binaryType: "BYTEA") + [
+                """
+                CREATE TRIGGER ledger_heads_no_change BEFORE UPDATE OR DELETE ON ledger_heads
+                FOR EACH ROW EXECUTE FUNCTION vigil_audit_events_append_only()
+                """,
+                """
+                CREATE TRIGGER ledger_heads_no_truncate BEFORE TRUNCATE ON ledger_heads
+                FOR EACH STATEMENT EXECUTE FUNCTION vigil_audit_events_append_only()
+                """,
+            ],
+            then: backfillLeafHashes),
     ]
+
+    /// Fills in the leaf hashes of the events recorded before the ledger existed, with the
+    /// append-only trigger lifted for this transaction only.
+    @Sendable static func backfillLeafHashes(_ connection: PostgresConnection, _ logger: Logger) async throws {
+        try await connection.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change", logger: logger)
+        var after: Int64 = 0
+        while true {
+            var buffer: [UInt8] = []
+            let checks = try await connection.run(LedgerSQL.entries(after: after, limit: 1_000), logger: logger) {
+                try LedgerLeafCheck(storedRow: $0, buffer: &buffer)
+            }
+            guard let last = checks.last else { break }
+            for check in checks { try await connection.run(LedgerSQL.recordLeafHash(check), logger: logger) }
+            after = last.sequence
+        }
+        try await connection.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_change", logger: logger)
+    }
 }

@@ -37,18 +37,6 @@ extension APIToken {
     }
 }
 
-extension AuditEvent {
-    init(postgresRow row: PostgresRow) throws {
-        let c = try row.decode(
-            (Int64, String, Int64, String, String?, String?, String, String?, String?, String, String?, String?, String?)
-                .self)
-        try self.init(
-            sequence: c.0, storedID: c.1, occurredAt: c.2, actorKind: c.3, actorID: c.4, actorTokenID: c.5,
-            action: c.6, targetType: c.7, targetID: c.8, outcome: c.9, reason: c.10, sourceAddress: c.11,
-            requestID: c.12)
-    }
-}
-
 extension PostgresRowSequence {
     /// Decodes every row with `transform`.
     func map<T>(_ transform: (PostgresRow) throws -> T) async throws -> [T] {

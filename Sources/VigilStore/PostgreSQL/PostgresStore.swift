@@ -70,6 +70,7 @@ public final class PostgresStore: VigilStore {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
+                try await migration.then?(connection, logger)
                 let now = Date().millisecondsSince1970
                 try await connection.query(
                     """
@@ -118,20 +119,24 @@ public final class PostgresStore: VigilStore {
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// Appends an audit event inside the caller's transaction (which holds the write lock).
+    /// Appends an audit event inside the caller's transaction (which holds the write lock), with
+    /// its ledger leaf hash.
     @discardableResult
     func append(_ event: AuditEventDraft, on connection: PostgresConnection) async throws -> AuditEvent {
-        let rows = try await connection.query(
-            """
-            INSERT INTO audit_events (\(unescaped: Columns.auditEvent))
-            VALUES ((SELECT COALESCE(MAX(sequence), 0) + 1 FROM audit_events), \(event.id.rawValue),
-                \(event.occurredAt.millisecondsSince1970), \(event.actor.kind.rawValue), \(event.actor.id),
-                \(event.actor.tokenID), \(event.action.rawValue), \(event.target?.type), \(event.target?.id),
-                \(event.outcome.rawValue), \(event.reason), \(event.sourceAddress), \(event.requestID))
-            RETURNING sequence
-            """, logger: logger)
-        var sequence: Int64 = 0
-        for try await value in rows.decode(Int64.self) { sequence = value }
-        return AuditEvent(event, sequence: sequence)
+        try await append([event], on: connection)[0]
+    }
+
+    /// Appends audit events in order inside the caller's transaction.
+    func append(_ drafts: [AuditEventDraft], on connection: PostgresConnection) async throws -> [AuditEvent] {
+        var sequence = try await connection.run(LedgerSQL.lastSequence, logger: logger) { try $0.integer(0) }.first ?? 0
+        var events: [AuditEvent] = []
+        events.reserveCapacity(drafts.count)
+        for draft in drafts {
+            sequence += 1
+            let event = AuditEvent(draft, sequence: sequence)
+            try await connection.run(LedgerSQL.insert(event), logger: logger)
+            events.append(event)
+        }
+        return events
     }
 }

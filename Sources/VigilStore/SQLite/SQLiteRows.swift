@@ -40,11 +40,3 @@ extension APIToken {
     }
 }
 
-extension AuditEvent {
-    init(sqliteRow row: Row) throws {
-        try self.init(
-            sequence: row[0], storedID: row[1], occurredAt: row[2], actorKind: row[3], actorID: row[4],
-            actorTokenID: row[5], action: row[6], targetType: row[7], targetID: row[8], outcome: row[9],
-            reason: row[10], sourceAddress: row[11], requestID: row[12])
-    }
-}

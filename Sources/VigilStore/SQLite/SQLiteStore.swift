@@ -25,6 +25,9 @@ public final class SQLiteStore: VigilStore {
         configuration.busyMode = .timeout(10)
         configuration.label = "vigil"
         self.pool = try DatabasePool(path: path, configuration: configuration)
+        // Every commit reaches the disk before it is acknowledged: an audited write that was
+        // answered is never lost, even to a power cut (GRDB's WAL default, NORMAL, may lose it).
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         self.summary = "SQLite at \(path)"
     }
 
@@ -53,21 +56,20 @@ public final class SQLiteStore: VigilStore {
         }
     }
 
-    /// Appends an audit event inside the caller's transaction.
+    /// Appends an audit event inside the caller's transaction, with its ledger leaf hash.
     @discardableResult
     static func append(_ event: AuditEventDraft, in db: Database) throws -> AuditEvent {
-        let sequence = try Int64.fetchOne(
-            db,
-            sql: """
-                INSERT INTO audit_events (\(Columns.auditEvent))
-                VALUES ((SELECT COALESCE(MAX(sequence), 0) + 1 FROM audit_events), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                RETURNING sequence
-                """,
-            arguments: [
-                event.id.rawValue, event.occurredAt.millisecondsSince1970, event.actor.kind.rawValue, event.actor.id,
-                event.actor.tokenID, event.action.rawValue, event.target?.type, event.target?.id,
-                event.outcome.rawValue, event.reason, event.sourceAddress, event.requestID,
-            ])!
-        return AuditEvent(event, sequence: sequence)
+        try append([event], in: db)[0]
+    }
+
+    /// Appends audit events in order inside the caller's transaction.
+    static func append(_ drafts: [AuditEventDraft], in db: Database) throws -> [AuditEvent] {
+        var sequence = try db.run(LedgerSQL.lastSequence) { try $0.integer(0) }.first ?? 0
+        return try drafts.map { draft in
+            sequence += 1
+            let event = AuditEvent(draft, sequence: sequence)
+            try db.run(LedgerSQL.insert(event))
+            return event
+        }
     }
 }

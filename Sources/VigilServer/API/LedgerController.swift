@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import VigilCore
+import VigilStore
+
+/// `/api/v1/ledger`: signed heads, public keys, proofs and exports with proofs (`docs/ledger.md`).
+struct LedgerController {
+    /// The most entries one export may hold; narrow the filter for more.
+    static let maximumExport = 50_000
+
+    let store: any VigilStore
+    let ledger: LedgerServices
+
+    var endpoints: [APIEndpoint] {
+        [
+            APIEndpoint(.get, "/ledger/head", .readLedger, handler: head),
+            APIEndpoint(.get, "/ledger/keys", .readLedger, handler: keys),
+            APIEndpoint(.get, "/ledger/proofs/inclusion", .readLedger, handler: inclusion),
+            APIEndpoint(.get, "/ledger/proofs/consistency", .readLedger, handler: consistency),
+            APIEndpoint(.get, "/ledger/export", .readLedger, audit: .ledgerExported, handler: export),
+        ]
+    }
+
+    struct HeadResponse: Encodable {
+        let head: SignedTreeHead
+        /// The signed text itself.
+        let checkpoint: String
+    }
+
+    struct KeyResponse: Encodable {
+        let id: String
+        let publicKey: String
+        let createdAt: Date
+        let retiredAt: Date?
+    }
+
+    @Sendable func head(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        try QueryParameters(request).allowOnly([])
+        var latest = try await store.latestSignedHead()?.head
+        if latest == nil { latest = try await ledger.signer.signNow() }
+        guard let head = latest else {
+            throw Problem.notFound("The ledger is empty.")
+        }
+        return try APIJSON.response(HeadResponse(head: head, checkpoint: head.checkpoint))
+    }
+
+    @Sendable func keys(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        try QueryParameters(request).allowOnly([])
+        let keys = try await store.ledgerKeys().map {
+            KeyResponse(id: $0.publicKey.id, publicKey: $0.publicKey.base64, createdAt: $0.createdAt, retiredAt: $0.retiredAt)
+        }
+        return try APIJSON.response(["items": keys])
+    }
+
+    @Sendable func inclusion(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        let query = try QueryParameters(request)
+        try query.allowOnly(["sequence", "treeSize"])
+        guard let sequence = try query.count("sequence") else { throw Problem.invalidQuery("sequence", "is required") }
+        let head: SignedTreeHead
+        if let treeSize = try query.count("treeSize") {
+            guard let signed = try await store.signedHead(treeSize: treeSize) else {
+                throw Problem.notFound("No head was signed at size \(treeSize).")
+            }
+            guard sequence <= treeSize else {
+                throw Problem.invalidQuery("sequence", "must not exceed treeSize")
+            }
+            head = signed
+        } else {
+            guard let signed = try await ledger.signer.head(covering: sequence) else {
+                throw Problem.notFound("The ledger has no entry \(sequence).")
+            }
+            head = signed
+        }
+        let events = try await store.ledgerEvents(AuditEventFilter(), after: sequence - 1, through: sequence, limit: 1)
+        return try APIJSON.response(try await ledger.proofs.bundle(proving: events, in: head))
+    }
+
+    @Sendable func consistency(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        let query = try QueryParameters(request)
+        try query.allowOnly(["from", "to"])
+        guard let from = try query.count("from") else { throw Problem.invalidQuery("from", "is required") }
+        guard let earlier = try await store.signedHead(treeSize: from) else {
+            throw Problem.notFound("No head was signed at size \(from).")
+        }
+        let later: SignedTreeHead
+        if let to = try query.count("to") {
+            guard to >= from else { throw Problem.invalidQuery("to", "must not be below from") }
+            guard let signed = try await store.signedHead(treeSize: to) else {
+                throw Problem.notFound("No head was signed at size \(to).")
+            }
+            later = signed
+        } else {
+            later = try await ledger.signer.signNow() ?? earlier
+        }
+        return try APIJSON.response(try await ledger.proofs.consistency(from: earlier, to: later))
+    }
+
+    @Sendable func export(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        let query = try QueryParameters(request)
+        try query.allowOnly(["format", "person", "patient", "device", "from", "until"])
+        guard let format = try query.value("format", as: AuditExport.Format.self) else {
+            throw Problem.invalidQuery("format", "is required: fhir or csv")
+        }
+        let filter = AuditEventFilter(
+            from: try query.time("from"), until: try query.time("until"), patientID: query["patient"],
+            deviceID: query["device"], personID: query["person"])
+        // The export is itself an entry, recorded before the head that covers it is signed.
+        let description = query.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        try await store.appendAuditEvent(
+            context.auditEvent(.ledgerExported, target: nil, reason: String(description.prefix(500))))
+        guard let head = try await ledger.signer.signNow() else { throw Problem.notFound("The ledger is empty.") }
+        let events = try await store.ledgerEvents(
+            filter, after: 0, through: head.treeSize, limit: Self.maximumExport + 1)
+        guard events.count <= Self.maximumExport else {
+            throw Problem.invalidQuery(
+                "from", "the export would hold more than \(Self.maximumExport) entries; narrow it by time or subject")
+        }
+        let export = ProofBundle.Export(mediaType: format.mediaType, content: AuditExport.render(events, as: format))
+        return try APIJSON.response(try await ledger.proofs.bundle(proving: events, in: head, export: export))
+    }
+}

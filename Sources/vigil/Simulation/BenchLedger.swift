@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilCore
+import VigilServer
+import VigilStore
+
+/// `vigil bench ledger`: durable appends and verification against the raw SHA-256 ceiling.
+struct BenchLedger: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract: "Measure durable ledger appends and verification against the raw SHA-256 ceiling.",
+        discussion: """
+            On a fresh SQLite database in a temporary directory (synchronous=FULL, as the server runs \
+            it): --writers concurrent writers append --entries PHI access events through the ledger's \
+            group commit, each waiting for its commit as a request does. Then one head is signed and the \
+            whole ledger is verified from the database as `vigil audit verify` does, then again from \
+            the decoded events in memory. Last, the ceiling: SHA-256 of the same entry bytes (with the \
+            leaf prefix), and nothing else. Run it on a release build: swift build -c release.
+            """)
+
+    @Option(help: "How many entries to append.")
+    var entries = 200_000
+
+    @Option(help: "How many writers append at once.")
+    var writers = 512
+
+    @Flag(help: "Also print the figures as one JSON object on the last line.")
+    var json = false
+
+    func validate() throws {
+        guard (1_000...10_000_000).contains(entries) else { throw ValidationError("--entries must be 1000 to 10000000") }
+        guard (1...10_000).contains(writers) else { throw ValidationError("--writers must be 1 to 10000") }
+    }
+
+    func run() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-ledger-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(path: directory.appendingPathComponent(StoreLocation.sqliteFileName).path)
+        let (entries, writers) = (entries, writers)
+        let report = try await withRunningStore(store) { store in
+            try await store.migrate()
+            return try await Self.measure(
+                store: store, keys: LedgerKeyFiles(dataDirectory: directory.path), entries: entries, writers: writers)
+        }
+        for line in report.lines { print(line) }
+        if json { print(try JSONLine.encode(report)) }
+    }
+
+    static func measure(store: any VigilStore, keys: LedgerKeyFiles, entries: Int, writers: Int) async throws
+        -> LedgerBenchReport
+    {
+        let line = ProgressLine()
+        let appender = GroupCommit<AuditEventDraft, AuditEvent>(maximumBatch: 5_000) {
+            try await store.appendAuditEvents($0)
+        }
+        // The signing key first, so that its event is entry 1 and the head covers every entry.
+        let signer = LedgerSigner(store: store, keys: LedgerKeys(store: store, files: keys))
+        _ = try await LedgerKeys(store: store, files: keys).current()
+        line.show("Appending \(entries) entries with \(writers) writers…")
+        let appendStart = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    for index in stride(from: writer, to: entries, by: writers) {
+                        _ = try await appender.submit(sampleAccess(index).auditEvent(at: Date().roundedToMilliseconds))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let appendSeconds = seconds(since: appendStart)
+        line.show("Appended \(entries) entries", final: true)
+
+        let signStart = ContinuousClock.now
+        guard let head = try await signer.signNow() else { throw CommandFailure("nothing was appended") }
+        let signSeconds = seconds(since: signStart)
+        let key = try await store.ledgerKeys().map(\.publicKey)
+
+        line.show("Verifying from the database…")
+        let verifyStart = ContinuousClock.now
+        let verification = try await LedgerVerification.run(store, pinnedKeys: key)
+        let verifySeconds = seconds(since: verifyStart)
+        guard verification.problem == nil, verification.entries == Int64(entries) + 1 else {
+            throw CommandFailure("verification failed: \(verification.problem.map(String.init(describing:)) ?? "short")")
+        }
+        line.show("Verified from the database", final: true)
+
+        let events = try await store.ledgerEvents(AuditEventFilter(), after: 0, through: head.treeSize, limit: entries + 2)
+        let memoryStart = ContinuousClock.now
+        var frontier = MerkleFrontier()
+        for event in events { frontier.append(event.leafHash) }
+        let memorySeconds = seconds(since: memoryStart)
+        guard frontier.root == head.rootHash else { throw CommandFailure("the in-memory root differs from the head") }
+
+        let entryBytes = events.map(\.ledgerEntry)
+        let totalBytes = entryBytes.reduce(0) { $0 + $1.count + 1 }
+        let hashStart = ContinuousClock.now
+        var last = MerkleHash.emptyTree
+        for bytes in entryBytes { last = MerkleHash.leaf(bytes) }
+        let hashSeconds = seconds(since: hashStart)
+        precondition(last != MerkleHash.emptyTree)
+
+        return LedgerBenchReport(
+            entries: entries, writers: writers, meanEntryBytes: Double(totalBytes) / Double(entries) - 1,
+            appendsPerSecond: Double(entries) / appendSeconds, signSeconds: signSeconds,
+            verifyFromStorePerSecond: Double(entries) / verifySeconds,
+            verifyInMemoryPerSecond: Double(entries) / memorySeconds,
+            sha256PerSecond: Double(entries) / hashSeconds, sha256MegabytesPerSecond: Double(totalBytes) / hashSeconds / 1e6)
+    }
+
+    /// A PHI access event of realistic size, different for every index.
+    static func sampleAccess(_ index: Int) -> PHIAccess {
+        PHIAccess(
+            actor: AuditActor(kind: .person, id: "per_01JDBENCH\(String(format: "%016d", index % 5_000))",
+                tokenID: "tok_01JDBENCH\(String(format: "%016d", index % 7_000))"),
+            patientID: "MRN-\(String(format: "%08d", index % 250_000))",
+            resource: AuditTarget(type: "Observation", id: "obs-\(index)"),
+            deviceID: DeviceID(rawValue: "dev_01JDBENCH\(String(format: "%016d", index % 9_000))"), place: .inside,
+            purpose: .treatment, operation: .read, outcome: .success)
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
+
+/// The figures of `vigil bench ledger`.
+struct LedgerBenchReport: Encodable {
+    var benchmark = "ledger"
+    let entries: Int
+    let writers: Int
+    let meanEntryBytes: Double
+    let appendsPerSecond: Double
+    let signSeconds: Double
+    let verifyFromStorePerSecond: Double
+    let verifyInMemoryPerSecond: Double
+    let sha256PerSecond: Double
+    let sha256MegabytesPerSecond: Double
+
+    var lines: [String] {
+        [
+            String(format: "durable appends:         %9.0f entries/s (%d writers, group commit, synchronous=FULL)", appendsPerSecond, writers),
+            String(format: "sign one head:           %9.3f s over %d entries", signSeconds, entries),
+            String(format: "verify from the database:%9.0f entries/s (%.0f%% of the SHA-256 ceiling)", verifyFromStorePerSecond, verifyFromStorePerSecond / sha256PerSecond * 100),
+            String(format: "verify in memory:        %9.0f entries/s (%.0f%% of the SHA-256 ceiling)", verifyInMemoryPerSecond, verifyInMemoryPerSecond / sha256PerSecond * 100),
+            String(format: "raw SHA-256 ceiling:     %9.0f entries/s, %.0f MB/s (%.0f bytes per entry)", sha256PerSecond, sha256MegabytesPerSecond, meanEntryBytes),
+        ]
+    }
+}
