@@ -99,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilCoreTests",
-            dependencies: ["VigilCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["VigilCore", "VigilTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
