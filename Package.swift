@@ -131,6 +131,7 @@ let package = Package(
             dependencies: [
                 "vigil",
                 "VigilTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
