@@ -180,8 +180,9 @@ public protocol LedgerStore: Sendable {
     /// The number of entries (the last sequence).
     func ledgerSize() async throws -> Int64
 
-    /// The entries after `sequence`, in order, each with its recomputed and its stored leaf hash.
-    func ledgerLeafChecks(after sequence: Int64, limit: Int) async throws -> [LedgerLeafCheck]
+    /// The entries after `sequence` up to `last`, in order, each with its recomputed and its
+    /// stored leaf hash.
+    func ledgerLeafChecks(after sequence: Int64, through last: Int64) async throws -> [LedgerLeafCheck]
 
     /// The stored leaf hashes of the entries after `sequence` up to `last`, in order.
     /// - Throws: ``StoreError/corruptRecord(_:)`` when an entry in the range is missing or has no leaf hash.

@@ -13,7 +13,7 @@ import VigilTestSupport
             let single = try await store.appendAuditEvent(LedgerFixtures.event(3))
             let batch = try await store.appendAuditEvents((4...9).map(LedgerFixtures.event))
             #expect(batch.map(\.sequence) == Array(2...7))
-            let checks = try await store.ledgerLeafChecks(after: 0, limit: 100)
+            let checks = try await store.ledgerLeafChecks(after: 0, through: 100)
             let events = [single] + batch
             #expect(checks.map(\.sequence) == Array(1...7))
             #expect(checks.map(\.recomputed) == events.map(\.leafHash))
@@ -114,7 +114,7 @@ import VigilTestSupport
             }
         }
         try await store.migrate()
-        let checks = try await store.ledgerLeafChecks(after: 0, limit: 10)
+        let checks = try await store.ledgerLeafChecks(after: 0, through: 10)
         #expect(checks.count == 5)
         #expect(checks.allSatisfy { $0.stored == $0.recomputed })
         await #expect(throws: (any Error).self) {

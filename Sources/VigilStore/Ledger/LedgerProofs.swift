@@ -52,7 +52,7 @@ public struct LedgerProofs: Sendable {
 /// Verification of the whole stored ledger (`vigil audit verify`).
 public enum LedgerVerification {
     /// Entries read per query.
-    static let pageSize = 10_000
+    static let pageSize: Int64 = 10_000
 
     /// Reads every entry in order and checks it (see ``LedgerVerifier``).
     /// - Parameters:
@@ -68,16 +68,22 @@ public enum LedgerVerification {
         if pinnedKeys == nil { keys = try await store.ledgerKeys().map(\.publicKey) }
         let total = try await store.ledgerSize()
         var verifier = LedgerVerifier(heads: try await store.signedHeads(), keys: keys)
-        var after: Int64 = 0
-        reading: while verifier.firstProblem == nil {
-            let page = try await store.ledgerLeafChecks(after: after, limit: pageSize)
-            guard let last = page.last else { break }
-            for check in page where !verifier.check(sequence: check.sequence, leaf: check.recomputed, storedLeaf: check.stored) {
+        // Two pages are read (and their leaves hashed) at once while the verifier walks the
+        // one before: each page is a range of sequence numbers, so a gap only makes it shorter.
+        func page(_ index: Int64) -> Task<[LedgerLeafCheck], any Error> {
+            Task { try await store.ledgerLeafChecks(after: index * pageSize, through: (index + 1) * pageSize) }
+        }
+        let pages = (total + pageSize - 1) / pageSize
+        var pending = (0..<min(2, pages)).map(page)
+        reading: for index in 0..<pages {
+            let checks = try await pending.removeFirst().value
+            if index + 2 < pages { pending.append(page(index + 2)) }
+            for check in checks where !verifier.check(sequence: check.sequence, leaf: check.recomputed, storedLeaf: check.stored) {
                 break reading
             }
-            after = last.sequence
-            progress(after, total)
+            progress(min((index + 1) * pageSize, total), total)
         }
+        for task in pending { task.cancel() }
         return verifier.finish()
     }
 }

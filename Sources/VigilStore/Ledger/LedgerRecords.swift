@@ -34,6 +34,12 @@ public struct LedgerLeafCheck: Sendable, Equatable {
     /// The leaf hash recorded at append time; `nil` when the row has none.
     public let stored: MerkleHash?
 
+    init(sequence: Int64, recomputed: MerkleHash, stored: MerkleHash?) {
+        self.sequence = sequence
+        self.recomputed = recomputed
+        self.stored = stored
+    }
+
     /// Reads a row of ``LedgerSQL/entryColumns``, reusing `buffer` for the entry bytes.
     init(storedRow row: some StoredRow, buffer: inout [UInt8]) throws {
         sequence = try row.integer(0)

@@ -11,9 +11,12 @@ enum LedgerSQL {
 
     static let lastSequence = SQLStatement("SELECT COALESCE(MAX(sequence), 0) FROM audit_events")
 
+    static let insertSQL =
+        "INSERT INTO audit_events (\(entryColumns)) VALUES (\(Array(repeating: "?", count: 18).joined(separator: ", ")))"
+
     static func insert(_ event: AuditEvent) -> SQLStatement {
         SQLStatement(
-            "INSERT INTO audit_events (\(entryColumns)) VALUES (\(Array(repeating: "?", count: 18).joined(separator: ", ")))",
+            insertSQL,
             [.integer(event.sequence), .date(event.occurredAt)] + event.ledgerTextFields.map(SQLValue.text)
                 + [.blob(Data(event.leafHash.bytes))])
     }
@@ -25,12 +28,13 @@ enum LedgerSQL {
             [.blob(Data(check.recomputed.bytes)), .integer(check.sequence)])
     }
 
-    /// Entries after `sequence`, in order, with every column of the entry bytes.
-    static func entries(after sequence: Int64, limit: Int) -> SQLStatement {
-        SQLStatement(
-            "SELECT \(entryColumns) FROM audit_events WHERE sequence > ? ORDER BY sequence LIMIT ?",
-            [.integer(sequence), .integer(Int64(limit))])
+    /// Entries after `sequence` up to `last`, in order, with every column of the entry bytes.
+    static func entries(after sequence: Int64, through last: Int64) -> SQLStatement {
+        SQLStatement(entriesSQL, [.integer(sequence), .integer(last)])
     }
+
+    static let entriesSQL =
+        "SELECT \(entryColumns) FROM audit_events WHERE sequence > ? AND sequence <= ? ORDER BY sequence"
 
     /// Stored leaf hashes after `sequence` up to `through`, in order.
     static func leafHashes(after sequence: Int64, through last: Int64) -> SQLStatement {

@@ -52,15 +52,13 @@ enum PostgresMigrations {
     /// append-only trigger lifted for this transaction only.
     @Sendable static func backfillLeafHashes(_ connection: PostgresConnection, _ logger: Logger) async throws {
         try await connection.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change", logger: logger)
-        var after: Int64 = 0
-        while true {
+        let last = try await connection.run(LedgerSQL.lastSequence, logger: logger) { try $0.integer(0) }.first ?? 0
+        for after in stride(from: Int64(0), to: last, by: 1_000) {
             var buffer: [UInt8] = []
-            let checks = try await connection.run(LedgerSQL.entries(after: after, limit: 1_000), logger: logger) {
+            let checks = try await connection.run(LedgerSQL.entries(after: after, through: after + 1_000), logger: logger) {
                 try LedgerLeafCheck(storedRow: $0, buffer: &buffer)
             }
-            guard let last = checks.last else { break }
             for check in checks { try await connection.run(LedgerSQL.recordLeafHash(check), logger: logger) }
-            after = last.sequence
         }
         try await connection.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_change", logger: logger)
     }

@@ -11,12 +11,12 @@ extension PostgresStore {
         try await read(LedgerSQL.lastSequence) { try $0.integer(0) }.first ?? 0
     }
 
-    public func ledgerLeafChecks(after sequence: Int64, limit: Int) async throws -> [LedgerLeafCheck] {
+    public func ledgerLeafChecks(after sequence: Int64, through last: Int64) async throws -> [LedgerLeafCheck] {
         try await client.withConnection { connection in
             var buffer: [UInt8] = []
             var checks: [LedgerLeafCheck] = []
             for try await row in try await connection.query(
-                LedgerSQL.entries(after: sequence, limit: limit).postgresQuery, logger: logger)
+                LedgerSQL.entries(after: sequence, through: last).postgresQuery, logger: logger)
             {
                 checks.append(try LedgerLeafCheck(storedRow: row.makeRandomAccess(), buffer: &buffer))
             }

@@ -27,15 +27,11 @@ enum SQLiteMigrations {
             // The leaf hashes of the events recorded before the ledger existed are filled in once,
             // with the append-only trigger lifted for this transaction only.
             try db.execute(sql: "DROP TRIGGER audit_events_no_update")
-            var after: Int64 = 0
-            while true {
-                let checks = try db.run(LedgerSQL.entries(after: after, limit: 1_000)) { row in
-                    var buffer: [UInt8] = []
-                    return try LedgerLeafCheck(storedRow: row, buffer: &buffer)
+            let last = try db.run(LedgerSQL.lastSequence) { try $0.integer(0) }.first ?? 0
+            for after in stride(from: Int64(0), to: last, by: 1_000) {
+                for check in try SQLiteLedgerStatements.leafChecks(after: after, through: after + 1_000, in: db) {
+                    try db.run(LedgerSQL.recordLeafHash(check))
                 }
-                guard let last = checks.last else { break }
-                for check in checks { try db.run(LedgerSQL.recordLeafHash(check)) }
-                after = last.sequence
             }
             try db.execute(sql: """
                 CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events

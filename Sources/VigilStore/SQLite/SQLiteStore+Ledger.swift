@@ -11,13 +11,8 @@ extension SQLiteStore {
         try await pool.read { db in try db.run(LedgerSQL.lastSequence) { try $0.integer(0) }.first ?? 0 }
     }
 
-    public func ledgerLeafChecks(after sequence: Int64, limit: Int) async throws -> [LedgerLeafCheck] {
-        try await pool.read { db in
-            var buffer: [UInt8] = []
-            return try db.run(LedgerSQL.entries(after: sequence, limit: limit)) {
-                try LedgerLeafCheck(storedRow: $0, buffer: &buffer)
-            }
-        }
+    public func ledgerLeafChecks(after sequence: Int64, through last: Int64) async throws -> [LedgerLeafCheck] {
+        try await pool.read { db in try SQLiteLedgerStatements.leafChecks(after: sequence, through: last, in: db) }
     }
 
     public func ledgerLeafHashes(after sequence: Int64, through last: Int64) async throws -> [MerkleHash] {

@@ -64,12 +64,9 @@ public final class SQLiteStore: VigilStore {
 
     /// Appends audit events in order inside the caller's transaction.
     static func append(_ drafts: [AuditEventDraft], in db: Database) throws -> [AuditEvent] {
-        var sequence = try db.run(LedgerSQL.lastSequence) { try $0.integer(0) }.first ?? 0
-        return try drafts.map { draft in
-            sequence += 1
-            let event = AuditEvent(draft, sequence: sequence)
-            try db.run(LedgerSQL.insert(event))
-            return event
-        }
+        let last = try db.run(LedgerSQL.lastSequence) { try $0.integer(0) }.first ?? 0
+        let events = drafts.enumerated().map { AuditEvent($0.element, sequence: last + 1 + Int64($0.offset)) }
+        try SQLiteLedgerStatements.insert(events, in: db)
+        return events
     }
 }
