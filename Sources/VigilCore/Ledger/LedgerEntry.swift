@@ -55,19 +55,43 @@ public struct LedgerEntryWriter: Sendable {
 extension AuditEvent {
     /// The event's text fields in ledger order (`docs/ledger.md`, fields 4 to 18).
     public var ledgerTextFields: [String?] {
-        [
-            id.rawValue, actor.kind.rawValue, actor.id, actor.tokenID, action.rawValue, target?.type, target?.id,
-            outcome.rawValue, reason, sourceAddress, requestID, phi?.patientID, phi?.deviceID, phi?.purpose.rawValue,
-            phi?.place.rawValue,
-        ]
+        var fields: [String?] = []
+        fields.reserveCapacity(LedgerEntryWriter.textFieldCount)
+        forEachLedgerTextField { fields.append($0) }
+        return fields
+    }
+
+    /// Calls `body` with each text field in ledger order, without collecting them.
+    @inlinable
+    public func forEachLedgerTextField(_ body: (String?) throws -> Void) rethrows {
+        try body(id.rawValue)
+        try body(actor.kind.rawValue)
+        try body(actor.id)
+        try body(actor.tokenID)
+        try body(action.rawValue)
+        try body(target?.type)
+        try body(target?.id)
+        try body(outcome.rawValue)
+        try body(reason)
+        try body(sourceAddress)
+        try body(requestID)
+        try body(phi?.patientID)
+        try body(phi?.deviceID)
+        try body(phi?.purpose.rawValue)
+        try body(phi?.place.rawValue)
+    }
+
+    /// Writes the event's canonical ledger entry bytes, reusing `buffer`'s storage.
+    /// - Returns: The writer, holding the bytes and their leaf hash.
+    public func ledgerEntryWriter(reusing buffer: [UInt8] = []) -> LedgerEntryWriter {
+        var writer = LedgerEntryWriter(
+            sequence: sequence, occurredAtMilliseconds: occurredAt.millisecondsSince1970, reusing: buffer)
+        forEachLedgerTextField { writer.text($0) }
+        return writer
     }
 
     /// The event's canonical ledger entry bytes.
-    public var ledgerEntry: [UInt8] {
-        var writer = LedgerEntryWriter(sequence: sequence, occurredAtMilliseconds: occurredAt.millisecondsSince1970)
-        for field in ledgerTextFields { writer.text(field) }
-        return writer.bytes
-    }
+    public var ledgerEntry: [UInt8] { ledgerEntryWriter().bytes }
 
     /// The event's leaf hash in the ledger's Merkle tree.
     public var leafHash: MerkleHash { MerkleHash.leaf(ledgerEntry) }

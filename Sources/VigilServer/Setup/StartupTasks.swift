@@ -3,8 +3,9 @@ import Logging
 import VigilCore
 import VigilStore
 
-/// What `vigil serve` does before it accepts requests: migrate the database, create the first
-/// administrator from `VIGIL_BOOTSTRAP_TOKEN`, load the demo, and tell the operator how to get in.
+/// What `vigil serve` does before it accepts requests: migrate the database, make sure the ledger
+/// has a signing key, create the first administrator from `VIGIL_BOOTSTRAP_TOKEN`, load the demo,
+/// and tell the operator how to get in.
 struct StartupTasks {
     let configuration: ServerConfiguration
     let store: any VigilStore
@@ -16,6 +17,10 @@ struct StartupTasks {
     func run() async throws {
         try await store.migrate()
         logger.notice("Database: \(store.summary) (migrated)")
+        let files = LedgerKeyFiles(dataDirectory: configuration.dataDirectory)
+        let ledgerKey = try await LedgerKeys(store: store, files: files).current().publicKey
+        logger.notice(
+            "Ledger: heads signed with key \(ledgerKey.id) from \(files.directory); public key \(ledgerKey.base64)")
         if let chosen = configuration.bootstrapToken {
             do {
                 try await bootstrap(with: try TokenSecret(chosen: chosen))

@@ -17,14 +17,19 @@ enum SQLiteLedgerStatements {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
         }
+        var buffer: [UInt8] = []
         for event in events {
             sqlite3_reset(handle)
             sqlite3_bind_int64(handle, 1, event.sequence)
             sqlite3_bind_int64(handle, 2, event.occurredAt.millisecondsSince1970)
-            for (offset, field) in event.ledgerTextFields.enumerated() {
-                bind(field, at: Int32(3 + offset), to: handle)
+            var index: Int32 = 3
+            event.forEachLedgerTextField { field in
+                bind(field, at: index, to: handle)
+                index += 1
             }
-            event.leafHash.withUnsafeBytes { _ = sqlite3_bind_blob(handle, 18, $0.baseAddress, 32, transient) }
+            let writer = event.ledgerEntryWriter(reusing: consume buffer)
+            writer.leafHash.withUnsafeBytes { _ = sqlite3_bind_blob(handle, 18, $0.baseAddress, 32, transient) }
+            buffer = writer.bytes
             try check(sqlite3_step(handle), expected: SQLITE_DONE, db)
         }
     }
@@ -50,7 +55,7 @@ enum SQLiteLedgerStatements {
             try check(code, expected: SQLITE_ROW, db)
             let rowSequence = sqlite3_column_int64(handle, 0)
             var writer = LedgerEntryWriter(
-                sequence: rowSequence, occurredAtMilliseconds: sqlite3_column_int64(handle, 1), reusing: buffer)
+                sequence: rowSequence, occurredAtMilliseconds: sqlite3_column_int64(handle, 1), reusing: consume buffer)
             for column in Int32(2)..<Int32(2 + LedgerEntryWriter.textFieldCount) {
                 writer.text(utf8: columnBytes(handle, column))
             }
