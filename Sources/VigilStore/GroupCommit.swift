@@ -41,6 +41,25 @@ public final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
         }
     }
 
+    /// Writes one batch and answers its callers.
+    /// - Returns: `false` when the batch failed and nobody was answered, unless it held one item
+    ///   (whose caller then gets the error).
+    @discardableResult
+    private func commit(_ batch: [(Item, Waiter)]) async -> Bool {
+        do {
+            let outputs = try await write(batch.map(\.0))
+            guard outputs.count == batch.count else {
+                throw StoreError.corruptRecord("the store answered \(outputs.count) of \(batch.count) writes")
+            }
+            for ((_, waiter), output) in zip(batch, outputs) { waiter.resume(returning: output) }
+            return true
+        } catch {
+            guard batch.count == 1 else { return false }
+            batch[0].1.resume(throwing: error)
+            return false
+        }
+    }
+
     /// Writes batches until nothing is pending.
     private func flush() async {
         while true {
@@ -51,14 +70,9 @@ public final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            do {
-                let outputs = try await write(batch.map(\.0))
-                guard outputs.count == batch.count else {
-                    throw StoreError.corruptRecord("the store answered \(outputs.count) of \(batch.count) writes")
-                }
-                for ((_, waiter), output) in zip(batch, outputs) { waiter.resume(returning: output) }
-            } catch {
-                for (_, waiter) in batch { waiter.resume(throwing: error) }
+            if await !commit(batch), batch.count > 1 {
+                // One bad item must not fail the others: each is tried on its own.
+                for item in batch { await commit([item]) }
             }
         }
     }

@@ -31,14 +31,15 @@ struct AuditVerify: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Environment.bootstrapLogging(level: .warning)
-        let pinned = try keys.isEmpty ? nil : keys.map(LedgerKeyArgument.read)
+        let pinned = try keys.map(LedgerKeyArgument.read)
+        let files = LedgerKeyFiles(dataDirectory: store.resolvedDataDirectory)
         let progress = ProgressLine()
         let report = try await store.withStore(logger: logger) { store in
-            let heads = try await store.signedHeads().count
-            let total = try await store.ledgerSize()
-            print("Verifying \(total) ledger entries and \(heads) signed heads in \(store.summary)")
-            if pinned == nil { print("Trusting the public keys recorded in the database (pin yours with --key).") }
-            return try await LedgerVerification.run(store, pinnedKeys: pinned) { checked, total in
+            let published = try await store.ledgerKeys()
+            let trusted = Self.trustedKeys(pinned: pinned, files: files.publicKeys(), published: published)
+            print("Verifying \(try await store.ledgerSize()) ledger entries and \(try await store.signedHeads().count) signed heads in \(store.summary)")
+            print(trusted.source)
+            return try await LedgerVerification.run(store, keys: trusted.keys) { checked, total in
                 progress.show("\(checked) of \(total) entries checked", final: checked == total)
             }
         }
@@ -49,6 +50,29 @@ struct AuditVerify: AsyncParsableCommand {
         print("TAMPERED: \(problem)")
         if let first = problem.firstEntry { print("The log diverges at entry \(first).") }
         throw ExitCode(1)
+    }
+}
+
+extension AuditVerify {
+    /// The keys to trust: those pinned with `--key`, else those whose private key files are in
+    /// the data directory, else (with a warning) those the database publishes. The database's
+    /// retirement times apply to every key it knows.
+    static func trustedKeys(pinned: [LedgerPublicKey], files: [LedgerPublicKey], published: [LedgerKeyRecord])
+        -> (keys: [LedgerKeyRecord], source: String)
+    {
+        func records(_ keys: [LedgerPublicKey]) -> [LedgerKeyRecord] {
+            keys.map { key in
+                published.first { $0.publicKey == key }
+                    ?? LedgerKeyRecord(publicKey: key, createdAt: Date(millisecondsSince1970: 0), retiredAt: nil)
+            }
+        }
+        if !pinned.isEmpty { return (records(pinned), "Trusting the \(pinned.count) key(s) given with --key.") }
+        if !files.isEmpty {
+            let unbacked = published.filter { record in !files.contains(record.publicKey) }.map(\.publicKey.id)
+            let warning = unbacked.isEmpty ? "" : " The database also publishes key(s) \(unbacked.joined(separator: ", ")) with no key file here: not trusted."
+            return (records(files), "Trusting the \(files.count) key(s) in the data directory's ledger-keys.\(warning)")
+        }
+        return (published, "Trusting the public keys recorded in the database, as no key file is here (pin yours with --key).")
     }
 }
 
@@ -64,14 +88,20 @@ struct AuditVerifyProof: AsyncParsableCommand {
             Exits with status 1 when anything fails.
             """)
 
-    @Option(name: .customLong("key"), help: "The ledger's public key: base64 text, or a file holding it.")
-    var key: String
+    @Option(
+        name: .customLong("key"),
+        help: "The ledger's public key: base64 text, or a file holding it (repeat it for keys rotated since).")
+    var keys: [String]
 
     @Argument(help: "The proof bundle (JSON).")
     var file: String
 
+    func validate() throws {
+        guard !keys.isEmpty else { throw ValidationError("give the ledger's public key with --key") }
+    }
+
     func run() async throws {
-        let key = try LedgerKeyArgument.read(key)
+        let keys = try keys.map(LedgerKeyArgument.read)
         guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
         let bundle: ProofBundle
         do {
@@ -80,7 +110,7 @@ struct AuditVerifyProof: AsyncParsableCommand {
             throw CommandFailure("\(file) is not a proof bundle: \(error)")
         }
         do {
-            let verified = try bundle.verify(with: key)
+            let verified = try bundle.verify(with: keys)
             let head = verified.head
             print(
                 "Head: \(head.treeSize) entries, root \(head.rootHash.base64), signed "
@@ -148,7 +178,7 @@ struct AuditArchive: AsyncParsableCommand {
     @Option(help: "The last entry (default: the last one).")
     var to: Int64?
 
-    @Option(help: "The file to write; refused if it exists.")
+    @Option(help: "The file to write (mode 0600); refused if it exists.")
     var out: String
 
     func validate() throws {
@@ -176,9 +206,11 @@ struct AuditArchive: AsyncParsableCommand {
             let export = ProofBundle.Export(mediaType: AuditExport.Format.csv.mediaType, content: AuditExport.render(events, as: .csv))
             return try await LedgerProofs(store: store).bundle(proving: events, in: head, export: export)
         }
-        let encoder = VigilJSON.makeEncoder()
-        guard FileManager.default.createFile(atPath: out, contents: try encoder.encode(bundle)) else {
-            throw CommandFailure("cannot write \(out)")
+        do {
+            // The archive holds PHI access records: only its owner may read it.
+            try OwnerOnlyFile.create(out, with: try VigilJSON.makeEncoder().encode(bundle))
+        } catch let failure as OwnerOnlyFile.Failure {
+            throw CommandFailure(failure.description)
         }
         print("Wrote entries \(bundle.entries.first?.sequence ?? 0) to \(bundle.entries.last?.sequence ?? 0) with proofs against the head of size \(bundle.head.treeSize) to \(out)")
     }

@@ -87,3 +87,24 @@ import VigilCore
         #expect(Self.verify(rows, heads: Self.heads([5, 10])).problem == .changed(sequence: 20))
     }
 }
+
+/// Keys retired after a leak, and logs that stop short.
+@Suite struct LedgerVerifierKeyTests {
+    @Test func aHeadSignedWithARetiredKeyIsRefused() {
+        let heads = LedgerVerifierTests.heads()
+        let key = LedgerVerifierTests.key.publicKey
+        let retiredBefore = LedgerVerifier(heads: heads, keys: [key], retirements: [key.id: heads[0].timestamp]).finish()
+        #expect(retiredBefore.problem == .retiredKey(treeSize: 5, keyID: key.id))
+        let retiredAfter = LedgerVerifier(heads: heads, keys: [key], retirements: [key.id: heads[2].timestamp + 1])
+        #expect(retiredAfter.finish().problem == .truncated(entries: 0, treeSize: 20))
+    }
+
+    @Test func aGapNotedByTheReaderIsTheNextEntry() {
+        var verifier = LedgerVerifier(heads: [], keys: [])
+        for (sequence, leaf, stored) in LedgerVerifierTests.intact.prefix(3) {
+            _ = verifier.check(sequence: sequence, leaf: leaf, storedLeaf: stored)
+        }
+        verifier.noteGap()
+        #expect(verifier.finish().problem == .missing(sequence: 4))
+    }
+}

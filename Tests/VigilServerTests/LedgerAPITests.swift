@@ -97,19 +97,21 @@ import VigilTestSupport
             _ = try await Self.phiAccess(server, patient: "MRN-7", resource: "obs-3")
             _ = try await server.send(.get, "/api/v1/ledger/head", as: .auditor)  // makes the first key
             let key = try await Self.publishedKey(server)
-            for format in ["fhir", "csv"] {
+            // Each export names the patient in its PHI column, so it is in the next one's.
+            for (format, expected) in [("fhir", 3), ("csv", 4)] {
                 let response = try await server.send(.get, "/api/v1/ledger/export?format=\(format)&patient=MRN-7", as: .auditor)
                 #expect(response.status == .ok, "\(response.text)")
                 let proven = try IndependentLedgerVerifier.verifyBundle(Data(buffer: response.body), publicKey: key)
-                #expect(proven.count == 2)
+                #expect(proven.count == expected)
                 let bundle = try VigilJSON.makeDecoder().decode(ProofBundle.self, from: Data(buffer: response.body))
                 let verified = try bundle.verify(with: try LedgerPublicKey(rawRepresentation: key))
                 #expect(verified.events.allSatisfy { $0.phi?.patientID == "MRN-7" })
-                #expect(verified.exportedRecords == 2)
+                #expect(verified.exportedRecords == expected)
             }
             let exports = try await server.store.auditEvents(AuditEventFilter(action: .ledgerExported), .first).items
             #expect(exports.count == 2)
-            #expect(exports.first?.reason == "format=csv patient=MRN-7")
+            #expect(exports.first?.reason == "format=csv patient=(see PHI)")
+            #expect(exports.first?.phi?.patientID == "MRN-7")
             #expect(exports.first?.actor.id == server.cast.person(.auditor).id.rawValue)
         }
     }
@@ -132,5 +134,64 @@ import VigilTestSupport
             bad.patientID = ""
             await #expect(throws: VigilCore.ValidationError.self) { try await recorder.record(bad) }
         }
+    }
+}
+
+/// The signer, the key files and the group commit under pressure.
+@Suite struct LedgerSigningTests {
+    @Test(arguments: StoreBackend.available)
+    func concurrentSigningKeepsEveryHeadTrue(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-sign-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let ledger = LedgerServices(store: store, dataDirectory: directory.path)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for round in 0..<12 {
+                    group.addTask { _ = try await store.appendAuditEvents((0..<5).map { LedgerFixtures.event(round * 5 + $0) }) }
+                    group.addTask { try await ledger.signer.signNow() }
+                    group.addTask { try await ledger.signer.signNow() }
+                }
+                try await group.waitForAll()
+            }
+            try await ledger.signer.signNow()
+            let report = try await LedgerVerification.run(store, keys: try await store.ledgerKeys())
+            #expect(report.problem == nil)
+            #expect(report.entries == 61)
+            #expect(report.headsMatched == (try await store.signedHeads().count))
+        }
+    }
+
+    @Test func oneBadEventDoesNotFailTheOthersInItsBatch() async throws {
+        try await StoreBackend.sqlite.withStore { store in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-batch-\(UUID().uuidString)")
+            let ledger = LedgerServices(store: store, dataDirectory: directory.path)
+            let existing = try await store.appendAuditEvent(LedgerFixtures.event(1))
+            let results = await withTaskGroup(of: Bool.self) { group in
+                for index in 2..<40 {
+                    var draft = LedgerFixtures.event(index)
+                    if index == 20 { draft.id = existing.id }  // a duplicate: refused
+                    group.addTask { (try? await ledger.appender.submit(draft)) != nil }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 37)
+            #expect(try await store.ledgerSize() == 38)
+        }
+    }
+
+    @Test func keyFilesReadableByOthersAreRefused() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let files = LedgerKeyFiles(dataDirectory: directory.path)
+        let key = LedgerSigningKey()
+        try files.save(key)
+        #expect(try files.load(keyID: key.publicKey.id).publicKey == key.publicKey)
+        #expect(throws: OwnerOnlyFile.Failure.self) { try files.save(key) }
+        let path = files.path(keyID: key.publicKey.id)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        #expect(throws: LedgerKeyFiles.Failure.self) { try files.load(keyID: key.publicKey.id) }
+        #expect(files.publicKeys().isEmpty)
     }
 }

@@ -142,6 +142,7 @@ import VigilTestSupport
             // The cast (people in every role) was stored after start-up; a restart must ignore the token.
             let logger = Logger(label: "test")
             var configuration = ServerConfiguration()
+            configuration.dataDirectory = server.dataDirectory
             configuration.bootstrapToken = "another-leftover-token-0123456789abcdef"
             try await StartupTasksProbe.run(configuration: configuration, store: server.store, logger: logger)
             let again = try await server.send(

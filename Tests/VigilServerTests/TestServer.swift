@@ -41,6 +41,8 @@ struct TestServer: Sendable {
     let client: any TestClientProtocol
     let store: any VigilStore
     let cast: Cast
+    /// The server's data directory (its ledger key files live there).
+    let dataDirectory: String
 
     /// Runs `body` against a fresh application on a fresh store of `backend`, with a cast.
     static func run(
@@ -55,13 +57,15 @@ struct TestServer: Sendable {
         configuration.dataDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("vigil-server-test-\(UUID().uuidString)").path
         configure(&configuration)
+        let dataDirectory = configuration.dataDirectory
         var logger = Logger(label: "vigil.test")
         logger.logLevel = .warning
         let application = buildApplication(configuration: configuration, store: store, logger: logger)
         try await application.test(setup) { client in
             do {
                 let cast = try await Cast.make(in: store)
-                try await body(TestServer(client: client, store: store, cast: cast))
+                try await body(
+                    TestServer(client: client, store: store, cast: cast, dataDirectory: dataDirectory))
             } catch {
                 await cleanUp()
                 throw error

@@ -19,7 +19,7 @@ import VigilTestSupport
             try await store.addLedgerKey(key.publicKey, at: Fixtures.now, audit: Fixtures.audit("ledger.key_rotate"))
             _ = try await store.appendAuditEvents((2...30).map(LedgerFixtures.event))
             for size in [10, 20, 30] { _ = try await LedgerTestSigning.sign(store, key: key, size: Int64(size)) }
-            let report = try await LedgerVerification.run(store, pinnedKeys: [key.publicKey])
+            let report = try await LedgerVerification.run(store, keys: [Self.record(key)])
             #expect(report.problem == nil)
             #expect(report.headsMatched == 3)
             try await body(store, key)
@@ -42,13 +42,18 @@ import VigilTestSupport
         }
     }
 
+    /// A key as trusted by an auditor who pinned it.
+    static func record(_ key: LedgerSigningKey) -> LedgerKeyRecord {
+        LedgerKeyRecord(publicKey: key.publicKey, createdAt: Date(millisecondsSince1970: 0), retiredAt: nil)
+    }
+
     /// A binary literal both backends read.
     static func binary(_ hash: MerkleHash, _ store: any VigilStore) -> String {
         store is SQLiteStore ? "X'\(hash.hex)'" : "'\\x\(hash.hex)'::bytea"
     }
 
     static func problem(_ store: any VigilStore, _ key: LedgerSigningKey) async throws -> LedgerVerifier.Problem? {
-        try await LedgerVerification.run(store, pinnedKeys: [key.publicKey]).problem
+        try await LedgerVerification.run(store, keys: [Self.record(key)]).problem
     }
 
     @Test(arguments: StoreBackend.available)
@@ -151,7 +156,7 @@ import VigilTestSupport
             _ = try await LedgerTestSigning.sign(store, key: mallory, size: 31)
             // Trusting the database's keys, the re-signed log still fails on the stored leaf hash;
             // pinned to the real key, the forged head fails too.
-            #expect(try await LedgerVerification.run(store, pinnedKeys: nil).problem == .changed(sequence: 5))
+            #expect(try await LedgerVerification.run(store, keys: try await store.ledgerKeys()).problem == .changed(sequence: 5))
             #expect(try await Self.problem(store, key) == .badSignature(treeSize: 31, keyID: mallory.publicKey.id))
         }
     }

@@ -104,12 +104,14 @@ struct FHIRAuditEvent: Encodable {
                     Coding(system: "http://terminology.hl7.org/CodeSystem/v3-ActReason", code: phi.purpose.rawValue)
                 ])
             ]
+            let place = [Extension(url: "urn:vigil:place-state", valueCode: phi.place.rawValue)]
             if let deviceID = phi.deviceID {
                 agent.append(
                     Agent(
-                        extension: [Extension(url: "urn:vigil:place-state", valueCode: phi.place.rawValue)],
-                        who: Reference(identifier: Identifier(system: "urn:vigil:device", value: deviceID)),
+                        extension: place, who: Reference(identifier: Identifier(system: "urn:vigil:device", value: deviceID)),
                         requestor: false))
+            } else {
+                agent[0].extension = place
             }
             entities.append(
                 Entity(

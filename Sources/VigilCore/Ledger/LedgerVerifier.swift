@@ -8,6 +8,8 @@ public struct LedgerVerifier: Sendable {
     public enum Problem: Sendable, Equatable, CustomStringConvertible {
         /// A head's signature does not verify with any known key.
         case badSignature(treeSize: Int64, keyID: String)
+        /// A head is signed with a key that had been retired by then (as a leaked key could be).
+        case retiredKey(treeSize: Int64, keyID: String)
         /// The entry with this sequence is missing: the next one has a later sequence.
         case missing(sequence: Int64)
         /// The entry's bytes no longer hash to the leaf hash stored when it was appended.
@@ -23,7 +25,7 @@ public struct LedgerVerifier: Sendable {
         /// The first entry affected.
         public var firstEntry: Int64? {
             switch self {
-            case .badSignature: nil
+            case .badSignature, .retiredKey: nil
             case .missing(let sequence), .changed(let sequence), .unrecorded(let sequence): sequence
             case .headMismatch(_, let lastMatchingSize): lastMatchingSize + 1
             case .truncated(let entries, _): entries + 1
@@ -34,6 +36,8 @@ public struct LedgerVerifier: Sendable {
             switch self {
             case .badSignature(let size, let keyID):
                 "the signed head of size \(size) does not verify with key \(keyID): the head was altered or forged"
+            case .retiredKey(let size, let keyID):
+                "the signed head of size \(size) is signed with key \(keyID) after that key was retired: the head was forged"
             case .missing(let sequence):
                 "entry \(sequence) is missing: it was deleted, or the entries after it were renumbered"
             case .changed(let sequence):
@@ -65,19 +69,29 @@ public struct LedgerVerifier: Sendable {
     private var problem: Problem?
 
     /// Prepares a verification against `heads`, whose signatures are checked with `keys` first.
-    public init(heads: [SignedTreeHead], keys: [LedgerPublicKey]) {
+    /// - Parameters:
+    ///   - heads: Every signed head.
+    ///   - keys: The keys to trust.
+    ///   - retirements: When each retired key (by ID) was retired, in milliseconds since 1970; a
+    ///     head signed with it at or after that time is refused.
+    public init(heads: [SignedTreeHead], keys: [LedgerPublicKey], retirements: [String: Int64] = [:]) {
         self.heads = heads.sorted { $0.treeSize < $1.treeSize }
         let keysByID = Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         problem = self.heads.lazy.compactMap { head -> Problem? in
             guard let key = keysByID[head.keyID], head.isSigned(by: key) else {
                 return .badSignature(treeSize: head.treeSize, keyID: head.keyID)
             }
+            if let retired = retirements[head.keyID], head.timestamp >= retired {
+                return .retiredKey(treeSize: head.treeSize, keyID: head.keyID)
+            }
             return nil
         }.first
     }
 
-    /// The problem found so far, if any.
-    public var firstProblem: Problem? { problem }
+    /// Notes that the entries stop before the log's last sequence: the next one is missing.
+    public mutating func noteGap() {
+        if problem == nil { problem = .missing(sequence: frontier.size + 1) }
+    }
 
     /// Checks the next entry.
     /// - Parameters:
@@ -97,8 +111,8 @@ public struct LedgerVerifier: Sendable {
         }
         guard problem == nil else { return false }
         frontier.append(leaf)
-        while nextHead < heads.count, heads[nextHead].treeSize == frontier.size {
-            guard heads[nextHead].rootHash == frontier.root else {
+        while nextHead < heads.count, heads[nextHead].treeSize <= frontier.size {
+            guard heads[nextHead].treeSize == frontier.size, heads[nextHead].rootHash == frontier.root else {
                 problem = .headMismatch(treeSize: frontier.size, lastMatchingSize: lastMatchingSize)
                 return false
             }

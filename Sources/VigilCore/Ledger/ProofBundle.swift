@@ -86,12 +86,19 @@ public struct ProofBundle: Codable, Sendable, Equatable {
     /// - Parameter key: The ledger's public key, obtained out of band.
     /// - Throws: ``Failure`` naming the first thing that does not verify.
     public func verify(with key: LedgerPublicKey) throws -> Verified {
+        try verify(with: [key])
+    }
+
+    /// Verifies everything in the bundle with the ledger's public keys alone; each head names the
+    /// key that signed it (after a rotation, an earlier head may name an older key).
+    /// - Parameter keys: The ledger's public keys, obtained out of band.
+    /// - Throws: ``Failure`` naming the first thing that does not verify.
+    public func verify(with keys: [LedgerPublicKey]) throws -> Verified {
         guard format == Self.currentFormat else { throw Failure(description: "unknown bundle format \(format)") }
-        guard head.isSigned(by: key) else {
-            throw Failure(description: "the head of size \(head.treeSize) is not signed by key \(key.id)")
-        }
+        try Self.checkSignature(of: head, named: "head", keys: keys)
         var events: [AuditEvent] = []
         for entry in entries {
+            guard entry.sequence >= 1 else { throw Failure(description: "entry \(entry.sequence) is not a sequence number") }
             let leaf = MerkleHash.leaf(entry.entry)
             guard
                 MerkleProof.verifyInclusion(
@@ -99,15 +106,17 @@ public struct ProofBundle: Codable, Sendable, Equatable {
             else {
                 throw Failure(description: "entry \(entry.sequence) is not in the signed log of size \(head.treeSize)")
             }
-            guard let event = AuditEvent(ledgerEntry: [UInt8](entry.entry)), event.sequence == entry.sequence else {
+            // The decoded event must write back to exactly the proven bytes, so that what is shown
+            // is what is proven.
+            let bytes = [UInt8](entry.entry)
+            guard let event = AuditEvent(ledgerEntry: bytes), event.sequence == entry.sequence, event.ledgerEntry == bytes
+            else {
                 throw Failure(description: "entry \(entry.sequence) is not a well-formed ledger entry")
             }
             events.append(event)
         }
         if let earlierHead {
-            guard earlierHead.isSigned(by: key) else {
-                throw Failure(description: "the earlier head of size \(earlierHead.treeSize) is not signed by key \(key.id)")
-            }
+            try Self.checkSignature(of: earlierHead, named: "earlier head", keys: keys)
             guard
                 MerkleProof.verifyConsistency(
                     oldSize: earlierHead.treeSize, newSize: head.treeSize, oldRoot: earlierHead.rootHash,
@@ -119,6 +128,17 @@ public struct ProofBundle: Codable, Sendable, Equatable {
         }
         let exported = try export.map { try $0.checkRecords(against: events) } ?? 0
         return Verified(head: head, events: events, earlierHead: earlierHead, exportedRecords: exported)
+    }
+}
+
+extension ProofBundle {
+    static func checkSignature(of head: SignedTreeHead, named name: String, keys: [LedgerPublicKey]) throws {
+        guard let key = keys.first(where: { $0.id == head.keyID }) else {
+            throw Failure(description: "the \(name) of size \(head.treeSize) names key \(head.keyID), which is not among the keys given")
+        }
+        guard head.isSigned(by: key) else {
+            throw Failure(description: "the \(name) of size \(head.treeSize) is not signed by key \(key.id)")
+        }
     }
 }
 

@@ -58,11 +58,6 @@ public struct SignedTreeHead: Codable, Sendable, Equatable {
         key.id == keyID && key.isValidSignature(signature, for: Data(checkpoint.utf8))
     }
 
-    /// Finds the key among `keys` that signed this head.
-    /// - Returns: The key, or `nil` when none of them did.
-    public func signer(among keys: [LedgerPublicKey]) -> LedgerPublicKey? {
-        keys.first { isSigned(by: $0) }
-    }
 }
 
 /// An Ed25519 public key that verifies ledger heads.

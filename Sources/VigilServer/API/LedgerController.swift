@@ -104,18 +104,27 @@ struct LedgerController {
         let filter = AuditEventFilter(
             from: try query.time("from"), until: try query.time("until"), patientID: query["patient"],
             deviceID: query["device"], personID: query["person"])
-        // The export is itself an entry, recorded before the head that covers it is signed.
-        let description = query.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        try await store.appendAuditEvent(
-            context.auditEvent(.ledgerExported, target: nil, reason: String(description.prefix(500))))
-        guard let head = try await ledger.signer.signNow() else { throw Problem.notFound("The ledger is empty.") }
-        let events = try await store.ledgerEvents(
-            filter, after: 0, through: head.treeSize, limit: Self.maximumExport + 1)
-        guard events.count <= Self.maximumExport else {
+        let size = try await store.ledgerSize()
+        guard try await store.ledgerEvents(filter, after: 0, through: size, limit: Self.maximumExport).count < Self.maximumExport else {
             throw Problem.invalidQuery(
                 "from", "the export would hold more than \(Self.maximumExport) entries; narrow it by time or subject")
         }
+        // The export is itself an entry, recorded before the head that covers it is signed. A
+        // patient named in the filter goes in the PHI column, not in the reason.
+        var event = context.auditEvent(.ledgerExported, target: nil, reason: Self.description(of: query.values))
+        event.phi = query["patient"].map {
+            PHIAccessDetails(patientID: $0, deviceID: nil, purpose: .operations, place: .notEvaluated)
+        }
+        try await store.appendAuditEvent(event)
+        guard let head = try await ledger.signer.signNow() else { throw Problem.notFound("The ledger is empty.") }
+        let events = try await store.ledgerEvents(filter, after: 0, through: head.treeSize, limit: Self.maximumExport + 1)
         let export = ProofBundle.Export(mediaType: format.mediaType, content: AuditExport.render(events, as: format))
         return try APIJSON.response(try await ledger.proofs.bundle(proving: events, in: head, export: export))
+    }
+
+    /// The export's parameters for its audit event, with the patient left to the PHI column.
+    static func description(of parameters: [String: String]) -> String {
+        let text = parameters.sorted { $0.key < $1.key }.map { $0.key == "patient" ? "patient=(see PHI)" : "\($0.key)=\($0.value)" }
+        return String(text.joined(separator: " ").prefix(500))
     }
 }

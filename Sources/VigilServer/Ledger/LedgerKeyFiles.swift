@@ -26,10 +26,17 @@ public struct LedgerKeyFiles: Sendable {
     }
 
     /// Reads the private key with this ID.
-    /// - Throws: ``Failure`` when the file is missing, unreadable or holds another key.
+    /// - Throws: ``Failure`` when the file is missing, unreadable, readable by others or holds
+    ///   another key.
     public func load(keyID: String) throws -> LedgerSigningKey {
         let path = path(keyID: keyID)
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let contents: Data?
+        do {
+            contents = try OwnerOnlyFile.read(path)
+        } catch let failure as OwnerOnlyFile.Failure {
+            throw Failure(description: failure.description)
+        }
+        guard let data = contents else {
             throw Failure(description: "the ledger signing key \(keyID) is not at \(path); copy the ledger-keys directory from the server that made it, or run `vigil audit rotate-key`")
         }
         guard let key = try? LedgerSigningKey(rawRepresentation: data), key.publicKey.id == keyID else {
@@ -38,19 +45,22 @@ public struct LedgerKeyFiles: Sendable {
         return key
     }
 
-    /// Writes a new key's file, readable by its owner only.
-    /// - Throws: ``Failure`` when the file exists or cannot be written.
+    /// The public halves of every key file in the directory.
+    public func publicKeys() -> [LedgerPublicKey] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.sorted().compactMap { name in
+            guard name.hasSuffix(".ed25519") else { return nil }
+            return try? load(keyID: String(name.dropLast(".ed25519".count))).publicKey
+        }
+    }
+
+    /// Writes a new key's file, readable by its owner only, and flushes it to disk before the
+    /// key is published.
+    /// - Throws: ``OwnerOnlyFile/Failure`` when the file exists or cannot be written.
     public func save(_ key: LedgerSigningKey) throws {
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let path = path(keyID: key.publicKey.id)
-        guard !FileManager.default.fileExists(atPath: path),
-            FileManager.default.createFile(
-                atPath: path, contents: key.rawRepresentation, attributes: [.posixPermissions: 0o600])
-        else { throw Failure(description: "could not write the ledger signing key to \(path)") }
+        try OwnerOnlyFile.create(path(keyID: key.publicKey.id), with: key.rawRepresentation)
     }
 }
-
 /// The ledger's signing keys: the current one, made on first use, and rotation.
 public struct LedgerKeys: Sendable {
     let store: any VigilStore
@@ -65,10 +75,14 @@ public struct LedgerKeys: Sendable {
     /// The key heads are signed with now: the store's unretired key, read from its file; a new
     /// one when the ledger has no key yet.
     public func current(at time: Date = Date()) async throws -> LedgerSigningKey {
-        if let record = try await store.ledgerKeys().last(where: { $0.retiredAt == nil }) {
-            return try files.load(keyID: record.publicKey.id)
-        }
+        if let key = try await published() { return key }
         return try await rotate(by: .system("ledger"), reason: "first ledger signing key", at: time)
+    }
+
+    /// The store's unretired key, read from its file; `nil` when the ledger has no key yet.
+    public func published() async throws -> LedgerSigningKey? {
+        guard let record = try await store.ledgerKeys().last(where: { $0.retiredAt == nil }) else { return nil }
+        return try files.load(keyID: record.publicKey.id)
     }
 
     /// Makes a new key, writes its file, publishes it and retires the current one. Heads signed

@@ -10,6 +10,8 @@ public actor LedgerSigner {
     private let store: any VigilStore
     private let keys: LedgerKeys
     private var frontier = MerkleFrontier()
+    /// The first key's creation, shared by the calls that find none (so that only one is made).
+    private var firstKey: Task<LedgerSigningKey, any Error>?
 
     /// A signer for `store` with the key files of `keys`.
     public init(store: any VigilStore, keys: LedgerKeys) {
@@ -18,25 +20,52 @@ public actor LedgerSigner {
     }
 
     /// Signs a head over every entry committed now, unless the latest head already covers them.
+    ///
+    /// Calls may interleave (the actor is re-entered at each `await`): each works on its own copy
+    /// of the frontier, and two that sign the same size keep the first head stored.
     /// - Returns: The latest head, or `nil` while the ledger is empty.
     @discardableResult
     public func signNow(at time: Date = Date()) async throws -> SignedTreeHead? {
         // The key first: making the first one appends an event, which this head then covers.
-        let key = try await keys.current(at: time)
+        let key = try await currentKey(at: time)
         let size = try await store.ledgerSize()
         let latest = try await store.latestSignedHead()
         if let latest, latest.head.treeSize >= size { return latest.head }
         guard size > 0 else { return nil }
-        if let latest, latest.frontier.size > frontier.size { frontier = latest.frontier }
-        for leaf in try await store.ledgerLeafHashes(after: frontier.size, through: size) { frontier.append(leaf) }
-        let head = try SignedTreeHead(treeSize: size, rootHash: frontier.root, at: time, key: key)
+        var working = frontier
+        if let latest, latest.frontier.size > working.size, try await isTrustworthy(latest) { working = latest.frontier }
+        for leaf in try await store.ledgerLeafHashes(after: working.size, through: size) { working.append(leaf) }
+        guard working.size == size else {
+            throw StoreError.corruptRecord("the ledger has \(working.size) leaf hashes for \(size) entries")
+        }
+        let head = try SignedTreeHead(treeSize: size, rootHash: working.root, at: time, key: key)
+        if working.size > frontier.size { frontier = working }
         do {
-            try await store.appendSignedHead(StoredTreeHead(head: head, frontier: frontier))
+            try await store.appendSignedHead(StoredTreeHead(head: head, frontier: working))
         } catch StoreError.conflict {
-            // Another replica signed this size first; its head is as good.
+            // Another call or replica signed this size first; its head is as good.
             return try await store.signedHead(treeSize: size) ?? head
         }
         return head
+    }
+
+    /// The key to sign with: the store's current key, or the first one, made once.
+    private func currentKey(at time: Date) async throws -> LedgerSigningKey {
+        if let key = try await keys.published() { return key }
+        if let firstKey { return try await firstKey.value }
+        let making = Task { [keys] in try await keys.current(at: time) }
+        firstKey = making
+        return try await making.value
+    }
+
+    /// Whether a stored head's frontier may be continued: it is the shape of its size, leads to
+    /// its root, and the head was signed with a key whose private half this server holds (so
+    /// that a frontier planted in the database is never signed over).
+    private func isTrustworthy(_ stored: StoredTreeHead) async throws -> Bool {
+        guard stored.frontier.size == stored.head.treeSize, stored.frontier.root == stored.head.rootHash,
+            let key = try? keys.files.load(keyID: stored.head.keyID)
+        else { return false }
+        return stored.head.isSigned(by: key.publicKey)
     }
 
     /// The head to prove `sequence` against: the smallest signed head covering it, signing one

@@ -3,10 +3,13 @@ import VigilCore
 
 /// Builds proof bundles (`docs/ledger.md`) from the stored leaf hashes.
 ///
-/// Each bundle reads every leaf hash up to its head (32 bytes per entry) and rebuilds the tree's
-/// perfect subtrees in memory.
-public struct LedgerProofs: Sendable {
+/// A bundle needs the tree of its head: every leaf hash up to the head's size (32 bytes per
+/// entry), rebuilt into perfect subtrees in memory. The last tree is kept for the next bundle of
+/// the same head, and requests for one head share one build, so that a burst of proof requests
+/// costs one tree.
+public actor LedgerProofs {
     let store: any LedgerStore
+    private var latest: (size: Int64, tree: Task<MerkleTree, any Error>)?
 
     /// Proofs over `store`.
     public init(store: any LedgerStore) {
@@ -41,9 +44,24 @@ public struct LedgerProofs: Sendable {
     }
 
     private func tree(for head: SignedTreeHead) async throws -> MerkleTree {
-        let tree = MerkleTree(leaves: try await store.ledgerLeafHashes(after: 0, through: head.treeSize))
-        guard tree.root(size: Int(head.treeSize)) == head.rootHash else {
-            throw StoreError.corruptRecord("the stored leaves do not lead to the head of size \(head.treeSize)")
+        let size = head.treeSize
+        let build: Task<MerkleTree, any Error>
+        if let latest, latest.size == size {
+            build = latest.tree
+        } else {
+            let store = store
+            build = Task { MerkleTree(leaves: try await store.ledgerLeafHashes(after: 0, through: size)) }
+            latest = (size, build)
+        }
+        let tree: MerkleTree
+        do {
+            tree = try await build.value
+        } catch {
+            if latest?.size == size { latest = nil }
+            throw error
+        }
+        guard tree.root(size: Int(size)) == head.rootHash else {
+            throw StoreError.corruptRecord("the stored leaves do not lead to the head of size \(size)")
         }
         return tree
     }
@@ -57,33 +75,43 @@ public enum LedgerVerification {
     /// Reads every entry in order and checks it (see ``LedgerVerifier``).
     /// - Parameters:
     ///   - store: The store to check.
-    ///   - pinnedKeys: The keys to trust; `nil` trusts the keys the store publishes.
+    ///   - keys: The keys to trust, with the retirement time of those retired.
     ///   - progress: Called after each page with the entries checked and the entries in the log.
     /// - Returns: The report, naming the first divergence if any.
     public static func run(
-        _ store: any LedgerStore, pinnedKeys: [LedgerPublicKey]?,
+        _ store: any LedgerStore, keys: [LedgerKeyRecord],
         progress: (_ checked: Int64, _ total: Int64) -> Void = { _, _ in }
     ) async throws -> LedgerVerifier.Report {
-        var keys = pinnedKeys ?? []
-        if pinnedKeys == nil { keys = try await store.ledgerKeys().map(\.publicKey) }
+        // Heads first: a head signed meanwhile covers only entries committed before it, so the
+        // size read next covers every head read.
+        let heads = try await store.signedHeads()
         let total = try await store.ledgerSize()
-        var verifier = LedgerVerifier(heads: try await store.signedHeads(), keys: keys)
-        // Two pages are read (and their leaves hashed) at once while the verifier walks the
-        // one before: each page is a range of sequence numbers, so a gap only makes it shorter.
+        var verifier = LedgerVerifier(
+            heads: heads, keys: keys.map(\.publicKey),
+            retirements: Dictionary(
+                keys.compactMap { key in key.retiredAt.map { (key.publicKey.id, $0.millisecondsSince1970) } },
+                uniquingKeysWith: { first, _ in first }))
+        // Two pages are read (and their leaves hashed) at once while the verifier walks the one
+        // before. Each page is a range of sequence numbers; one that comes back empty is a gap.
         func page(_ index: Int64) -> Task<[LedgerLeafCheck], any Error> {
             Task { try await store.ledgerLeafChecks(after: index * pageSize, through: (index + 1) * pageSize) }
         }
-        let pages = (total + pageSize - 1) / pageSize
+        let pages = total / pageSize + (total % pageSize == 0 ? 0 : 1)
         var pending = (0..<min(2, pages)).map(page)
+        defer { for task in pending { task.cancel() } }
         reading: for index in 0..<pages {
             let checks = try await pending.removeFirst().value
             if index + 2 < pages { pending.append(page(index + 2)) }
-            for check in checks where !verifier.check(sequence: check.sequence, leaf: check.recomputed, storedLeaf: check.stored) {
+            if checks.isEmpty {
+                verifier.noteGap()
+                break
+            }
+            for check in checks
+            where !verifier.check(sequence: check.sequence, leaf: check.recomputed, storedLeaf: check.stored) {
                 break reading
             }
             progress(min((index + 1) * pageSize, total), total)
         }
-        for task in pending { task.cancel() }
         return verifier.finish()
     }
 }

@@ -43,13 +43,6 @@ enum LedgerSQL {
             [.integer(sequence), .integer(last)])
     }
 
-    /// Events whose sequence is in `sequences`, for proofs.
-    static func events(sequences: ClosedRange<Int64>) -> SQLStatement {
-        SQLStatement(
-            "SELECT \(Columns.auditEvent) FROM audit_events WHERE sequence >= ? AND sequence <= ? ORDER BY sequence",
-            [.integer(sequences.lowerBound), .integer(sequences.upperBound)])
-    }
-
     static let headColumns = "tree_size, root_hash, signed_at, key_id, signature, frontier"
 
     static func insertHead(_ head: SignedTreeHead, frontier: MerkleFrontier) -> SQLStatement {

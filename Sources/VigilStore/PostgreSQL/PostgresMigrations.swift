@@ -37,12 +37,31 @@ enum PostgresMigrations {
             version: 3, name: "ledger",
             statements: SchemaV3.tablesAndIndexes(binaryType: "BYTEA") + [
                 """
+                CREATE FUNCTION vigil_ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'the ledger''s heads and keys are append-only'; END;
+                $$
+                """,
+                """
                 CREATE TRIGGER ledger_heads_no_change BEFORE UPDATE OR DELETE ON ledger_heads
-                FOR EACH ROW EXECUTE FUNCTION vigil_audit_events_append_only()
+                FOR EACH ROW EXECUTE FUNCTION vigil_ledger_append_only()
                 """,
                 """
                 CREATE TRIGGER ledger_heads_no_truncate BEFORE TRUNCATE ON ledger_heads
-                FOR EACH STATEMENT EXECUTE FUNCTION vigil_audit_events_append_only()
+                FOR EACH STATEMENT EXECUTE FUNCTION vigil_ledger_append_only()
+                """,
+                """
+                CREATE TRIGGER ledger_keys_no_delete BEFORE DELETE ON ledger_keys
+                FOR EACH ROW EXECUTE FUNCTION vigil_ledger_append_only()
+                """,
+                """
+                CREATE TRIGGER ledger_keys_no_truncate BEFORE TRUNCATE ON ledger_keys
+                FOR EACH STATEMENT EXECUTE FUNCTION vigil_ledger_append_only()
+                """,
+                """
+                CREATE TRIGGER ledger_keys_retire_only BEFORE UPDATE ON ledger_keys FOR EACH ROW
+                WHEN (OLD.retired_at IS NOT NULL OR NEW.id IS DISTINCT FROM OLD.id
+                    OR NEW.public_key IS DISTINCT FROM OLD.public_key OR NEW.created_at IS DISTINCT FROM OLD.created_at)
+                EXECUTE FUNCTION vigil_ledger_append_only()
                 """,
             ],
             then: backfillLeafHashes),

@@ -4,7 +4,8 @@ import VigilCore
 
 /// The ledger's two hot paths on SQLite, through the C API: appending binds every column
 /// directly, and reading entries for verification hashes the column bytes where SQLite holds
-/// them, with no string made per column.
+/// them, with no string made per column. Stepping GRDB's cached statements directly bypasses
+/// GRDB's change observation, which Vigil does not use.
 enum SQLiteLedgerStatements {
     /// Tells SQLite to copy a bound value before the call returns.
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
@@ -20,15 +21,17 @@ enum SQLiteLedgerStatements {
         var buffer: [UInt8] = []
         for event in events {
             sqlite3_reset(handle)
-            sqlite3_bind_int64(handle, 1, event.sequence)
-            sqlite3_bind_int64(handle, 2, event.occurredAt.millisecondsSince1970)
+            try check(sqlite3_bind_int64(handle, 1, event.sequence), expected: SQLITE_OK, db)
+            try check(sqlite3_bind_int64(handle, 2, event.occurredAt.millisecondsSince1970), expected: SQLITE_OK, db)
             var index: Int32 = 3
-            event.forEachLedgerTextField { field in
-                bind(field, at: index, to: handle)
+            try event.forEachLedgerTextField { field in
+                try check(bind(field, at: index, to: handle), expected: SQLITE_OK, db)
                 index += 1
             }
             let writer = event.ledgerEntryWriter(reusing: consume buffer)
-            writer.leafHash.withUnsafeBytes { _ = sqlite3_bind_blob(handle, 18, $0.baseAddress, 32, transient) }
+            try writer.leafHash.withUnsafeBytes { hash in
+                try check(sqlite3_bind_blob(handle, 18, hash.baseAddress, 32, transient), expected: SQLITE_OK, db)
+            }
             buffer = writer.bytes
             try check(sqlite3_step(handle), expected: SQLITE_DONE, db)
         }
@@ -79,15 +82,15 @@ enum SQLiteLedgerStatements {
         }
     }
 
-    private static func bind(_ text: String?, at index: Int32, to handle: OpaquePointer) {
-        guard var text else {
-            sqlite3_bind_null(handle, index)
-            return
-        }
-        text.withUTF8 { utf8 in
-            // An empty buffer may have no address, which SQLite would store as NULL.
-            let address = utf8.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(bitPattern: 1)!
-            _ = sqlite3_bind_text(handle, index, address.assumingMemoryBound(to: CChar.self), Int32(utf8.count), transient)
+    /// Binds a text column: NULL for `nil`, a copy of the UTF-8 bytes otherwise.
+    private static func bind(_ text: String?, at index: Int32, to handle: OpaquePointer) -> Int32 {
+        guard var text else { return sqlite3_bind_null(handle, index) }
+        // An empty buffer may have no address, which SQLite would store as NULL.
+        if text.isEmpty { return sqlite3_bind_text(handle, index, "", 0, transient) }
+        return text.withUTF8 { utf8 in
+            utf8.withMemoryRebound(to: CChar.self) { characters in
+                sqlite3_bind_text64(handle, index, characters.baseAddress, sqlite3_uint64(characters.count), transient, UInt8(SQLITE_UTF8))
+            }
         }
     }
 

@@ -40,6 +40,12 @@ enum SQLiteMigrations {
                 BEGIN SELECT RAISE(ABORT, 'signed heads are append-only'); END;
                 CREATE TRIGGER ledger_heads_no_delete BEFORE DELETE ON ledger_heads
                 BEGIN SELECT RAISE(ABORT, 'signed heads are append-only'); END;
+                CREATE TRIGGER ledger_keys_no_delete BEFORE DELETE ON ledger_keys
+                BEGIN SELECT RAISE(ABORT, 'ledger keys are kept for ever'); END;
+                CREATE TRIGGER ledger_keys_retire_only BEFORE UPDATE ON ledger_keys
+                WHEN OLD.retired_at IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.public_key IS NOT OLD.public_key
+                    OR NEW.created_at IS NOT OLD.created_at
+                BEGIN SELECT RAISE(ABORT, 'a ledger key can only be retired, once'); END;
                 """)
         }
         return migrator

@@ -41,22 +41,19 @@ struct BenchLedger: AsyncParsableCommand {
         let report = try await withRunningStore(store) { store in
             try await store.migrate()
             return try await Self.measure(
-                store: store, keys: LedgerKeyFiles(dataDirectory: directory.path), entries: entries, writers: writers)
+                store: store, dataDirectory: directory.path, entries: entries, writers: writers)
         }
         for line in report.lines { print(line) }
         if json { print(try JSONLine.encode(report)) }
     }
 
-    static func measure(store: any VigilStore, keys: LedgerKeyFiles, entries: Int, writers: Int) async throws
+    static func measure(store: any VigilStore, dataDirectory: String, entries: Int, writers: Int) async throws
         -> LedgerBenchReport
     {
         let line = ProgressLine()
-        let appender = GroupCommit<AuditEventDraft, AuditEvent>(maximumBatch: 5_000) {
-            try await store.appendAuditEvents($0)
-        }
+        let ledger = LedgerServices(store: store, dataDirectory: dataDirectory)
         // The signing key first, so that its event is entry 1 and the head covers every entry.
-        let signer = LedgerSigner(store: store, keys: LedgerKeys(store: store, files: keys))
-        _ = try await LedgerKeys(store: store, files: keys).current()
+        _ = try await LedgerKeys(store: store, files: LedgerKeyFiles(dataDirectory: dataDirectory)).current()
         // The events are made first, so that the timed part is the append alone.
         let time = Date().roundedToMilliseconds
         let drafts = (0..<entries).map { sampleAccess($0).auditEvent(at: time) }
@@ -66,7 +63,7 @@ struct BenchLedger: AsyncParsableCommand {
             for writer in 0..<writers {
                 group.addTask {
                     for index in stride(from: writer, to: entries, by: writers) {
-                        _ = try await appender.submit(drafts[index])
+                        _ = try await ledger.appender.submit(drafts[index])
                     }
                 }
             }
@@ -86,13 +83,13 @@ struct BenchLedger: AsyncParsableCommand {
         let total = 2 * entries + 1
 
         let signStart = ContinuousClock.now
-        guard let head = try await signer.signNow() else { throw CommandFailure("nothing was appended") }
+        guard let head = try await ledger.signer.signNow() else { throw CommandFailure("nothing was appended") }
         let signSeconds = seconds(since: signStart)
-        let key = try await store.ledgerKeys().map(\.publicKey)
+        let keys = try await store.ledgerKeys()
 
         line.show("Verifying from the database…")
         let verifyStart = ContinuousClock.now
-        let verification = try await LedgerVerification.run(store, pinnedKeys: key)
+        let verification = try await LedgerVerification.run(store, keys: keys)
         let verifySeconds = seconds(since: verifyStart)
         guard verification.problem == nil, verification.entries == Int64(total) else {
             throw CommandFailure("verification failed: \(verification.problem.map(String.init(describing:)) ?? "short")")
