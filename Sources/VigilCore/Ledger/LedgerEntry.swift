@@ -37,7 +37,8 @@ public struct LedgerEntryWriter: Sendable {
     public mutating func text(utf8: UnsafeRawBufferPointer?) {
         guard let utf8 else { return append(Self.absentLength) }
         append(UInt32(utf8.count))
-        bytes.append(contentsOf: utf8)
+        // Typed, so that the append copies the block at once rather than byte by byte.
+        bytes.append(contentsOf: utf8.assumingMemoryBound(to: UInt8.self))
     }
 
     /// The leaf hash of the bytes written.

@@ -13,7 +13,7 @@ public struct MerkleHash: Hashable, Sendable {
         guard bytes.count == 32 else { return nil }
         words = (0, 0, 0, 0)
         withUnsafeMutableBytes(of: &words) { target in
-            let copied = bytes.withContiguousStorageIfAvailable { target.copyMemory(from: UnsafeRawBufferPointer($0)) }
+            let copied: Void? = bytes.withContiguousStorageIfAvailable { target.copyMemory(from: UnsafeRawBufferPointer($0)) }
             if copied == nil {
                 for (offset, byte) in bytes.enumerated() { target[offset] = byte }
             }

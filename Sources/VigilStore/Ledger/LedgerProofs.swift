@@ -71,6 +71,8 @@ public actor LedgerProofs {
 public enum LedgerVerification {
     /// Entries read per query.
     static let pageSize: Int64 = 10_000
+    /// Pages read at once, ahead of the one being checked.
+    static let pagesAhead: Int64 = 2
 
     /// Reads every entry in order and checks it (see ``LedgerVerifier``).
     /// - Parameters:
@@ -91,17 +93,17 @@ public enum LedgerVerification {
             retirements: Dictionary(
                 keys.compactMap { key in key.retiredAt.map { (key.publicKey.id, $0.millisecondsSince1970) } },
                 uniquingKeysWith: { first, _ in first }))
-        // Two pages are read (and their leaves hashed) at once while the verifier walks the one
-        // before. Each page is a range of sequence numbers; one that comes back empty is a gap.
+        // Pages are read (and their leaves hashed) ahead, several at once, while the verifier walks
+        // the one before. Each page is a range of sequence numbers; one that comes back empty is a gap.
         func page(_ index: Int64) -> Task<[LedgerLeafCheck], any Error> {
             Task { try await store.ledgerLeafChecks(after: index * pageSize, through: (index + 1) * pageSize) }
         }
         let pages = total / pageSize + (total % pageSize == 0 ? 0 : 1)
-        var pending = (0..<min(2, pages)).map(page)
+        var pending = (0..<min(Self.pagesAhead, pages)).map(page)
         defer { for task in pending { task.cancel() } }
         reading: for index in 0..<pages {
             let checks = try await pending.removeFirst().value
-            if index + 2 < pages { pending.append(page(index + 2)) }
+            if index + Self.pagesAhead < pages { pending.append(page(index + Self.pagesAhead)) }
             if checks.isEmpty {
                 verifier.noteGap()
                 break

@@ -55,8 +55,11 @@ struct BenchLedger: AsyncParsableCommand {
         // The signing key first, so that its event is entry 1 and the head covers every entry.
         _ = try await LedgerKeys(store: store, files: LedgerKeyFiles(dataDirectory: dataDirectory)).current()
         // The events are made first, so that the timed part is the append alone.
-        let time = Date().roundedToMilliseconds
-        let drafts = (0..<entries).map { sampleAccess($0).auditEvent(at: time) }
+        // Fifty events a millisecond, as a busy hospital's would arrive (identifiers are ULIDs,
+        // ordered by time).
+        let start = Date().roundedToMilliseconds
+        func time(_ index: Int) -> Date { start.addingTimeInterval(Double(index / 50) / 1_000) }
+        let drafts = (0..<entries).map { sampleAccess($0).auditEvent(at: time($0)) }
         line.show("Appending \(entries) entries with \(writers) writers…")
         let appendStart = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -69,28 +72,28 @@ struct BenchLedger: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
-        let appendSeconds = seconds(since: appendStart)
+        let appendSeconds = SimulatedFleet.seconds(since: appendStart)
         line.show("Appended \(entries) entries", final: true)
 
         // The same entries again in transactions of 5,000 from one writer: the store's own cost,
         // without the group commit's waiting.
-        let moreDrafts = (0..<entries).map { sampleAccess($0).auditEvent(at: time) }
+        let moreDrafts = (0..<entries).map { sampleAccess($0).auditEvent(at: time(entries + $0)) }
         let batchStart = ContinuousClock.now
         for start in stride(from: 0, to: entries, by: 5_000) {
             _ = try await store.appendAuditEvents(Array(moreDrafts[start..<min(start + 5_000, entries)]))
         }
-        let batchSeconds = seconds(since: batchStart)
+        let batchSeconds = SimulatedFleet.seconds(since: batchStart)
         let total = 2 * entries + 1
 
         let signStart = ContinuousClock.now
         guard let head = try await ledger.signer.signNow() else { throw CommandFailure("nothing was appended") }
-        let signSeconds = seconds(since: signStart)
+        let signSeconds = SimulatedFleet.seconds(since: signStart)
         let keys = try await store.ledgerKeys()
 
         line.show("Verifying from the database…")
         let verifyStart = ContinuousClock.now
         let verification = try await LedgerVerification.run(store, keys: keys)
-        let verifySeconds = seconds(since: verifyStart)
+        let verifySeconds = SimulatedFleet.seconds(since: verifyStart)
         guard verification.problem == nil, verification.entries == Int64(total) else {
             throw CommandFailure("verification failed: \(verification.problem.map(String.init(describing:)) ?? "short")")
         }
@@ -101,14 +104,14 @@ struct BenchLedger: AsyncParsableCommand {
         let memoryStart = ContinuousClock.now
         var frontier = MerkleFrontier()
         for bytes in entryBytes { frontier.append(MerkleHash.leaf(bytes)) }
-        let memorySeconds = seconds(since: memoryStart)
+        let memorySeconds = SimulatedFleet.seconds(since: memoryStart)
         guard frontier.root == head.rootHash else { throw CommandFailure("the in-memory root differs from the head") }
 
         let totalBytes = entryBytes.reduce(0) { $0 + $1.count + 1 }
         let hashStart = ContinuousClock.now
         var last = MerkleHash.emptyTree
         for bytes in entryBytes { last = MerkleHash.leaf(bytes) }
-        let hashSeconds = seconds(since: hashStart)
+        let hashSeconds = SimulatedFleet.seconds(since: hashStart)
         precondition(last != MerkleHash.emptyTree)
 
         return LedgerBenchReport(
@@ -128,11 +131,6 @@ struct BenchLedger: AsyncParsableCommand {
             resource: AuditTarget(type: "Observation", id: "obs-\(index)"),
             deviceID: DeviceID(rawValue: "dev_01JDBENCH\(String(format: "%016d", index % 9_000))"), place: .inside,
             purpose: .treatment, operation: .read, outcome: .success)
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }
 
