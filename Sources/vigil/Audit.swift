@@ -20,8 +20,9 @@ struct AuditVerify: AsyncParsableCommand {
             Reads every audit event in order and checks that none is missing, that each still hashes to \
             the leaf hash recorded when it was appended, and that the Merkle tree matches every signed \
             head. On tampering it names the first entry where the log diverges and exits with status 1.
-            Without --key it trusts the public keys recorded in the database; pin the key you received \
-            out of band with --key (repeat it for rotated keys).
+            Trusts the keys given with --key (repeat it for rotated keys); without --key, the key \
+            files in DATA_DIR/ledger-keys; without those, with a warning, the keys the database \
+            publishes. An auditor pins the key they received out of band.
             """)
 
     @OptionGroup var store: StoreOptions

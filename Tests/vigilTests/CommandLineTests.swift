@@ -19,6 +19,11 @@ import FoundationNetworking
         #expect(try Vigil.run(["admin", "--help"]).stdout.contains("bootstrap"))
         #expect(try Vigil.run(["admin", "bootstrap", "--help"]).stdout.contains("standard output"))
         #expect(try Vigil.run(["admin", "token", "create", "--help"]).stdout.contains("--scope"))
+        let audit = try Vigil.run(["audit", "--help"]).stdout
+        for command in ["verify", "verify-proof", "rotate-key", "archive"] {
+            #expect(audit.contains(command), "audit --help lacks \(command)")
+        }
+        #expect(serve.stdout.contains("--ledger-sign-every") && serve.stdout.contains("VIGIL_LEDGER_SIGN_INTERVAL"))
     }
 
     @Test func bootstrapPrintsOnlyATokenAndRefusesASecondTime() throws {
