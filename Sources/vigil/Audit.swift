@@ -166,10 +166,13 @@ struct AuditArchive: AsyncParsableCommand {
         commandName: "archive",
         abstract: "Write a range of ledger entries with their proofs to a file that verifies on its own.",
         discussion: """
-            Signs a head over the whole ledger, then writes entries --from to --to with their inclusion \
-            proofs and a CSV export of them. Nothing is removed from the database. Check the file with \
+            Signs a head over the whole ledger, then writes entries --from to --to (at most 1,000,000) \
+            with their inclusion proofs and a CSV export of them. Nothing is removed from the database. Check the file with \
             `vigil audit verify-proof --key PUBKEY FILE`.
             """)
+
+    /// The most entries one archive holds.
+    static let maximumEntries: Int64 = 1_000_000
 
     @OptionGroup var store: StoreOptions
 
@@ -196,6 +199,10 @@ struct AuditArchive: AsyncParsableCommand {
             let last = try await store.ledgerSize()
             let through = min(to ?? last, last)
             guard from <= through else { throw CommandFailure("the ledger has \(last) entries; nothing from \(from)") }
+            guard through - from < Self.maximumEntries else {
+                throw CommandFailure(
+                    "archive at most \(Self.maximumEntries) entries at a time (it is held in memory); narrow --from and --to")
+            }
             try await store.appendAuditEvent(
                 AuditEventDraft(
                     occurredAt: Date().roundedToMilliseconds, actor: .system("cli"), action: .ledgerExported,

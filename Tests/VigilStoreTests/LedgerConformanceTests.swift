@@ -26,6 +26,18 @@ import VigilTestSupport
     }
 
     @Test(arguments: StoreBackend.available)
+    func aLargeBatchIsAppendedWholeAndInOrder(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let events = try await store.appendAuditEvents((1...2_500).map(LedgerFixtures.event))
+            #expect(events.map(\.sequence) == Array(1...2_500))
+            let checks = try await store.ledgerLeafChecks(after: 0, through: 2_500)
+            #expect(checks.count == 2_500)
+            #expect(checks.allSatisfy { $0.stored == $0.recomputed })
+            #expect(checks.map(\.recomputed) == events.map(\.leafHash))
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
     func phiAccessEventsRoundTripAndAreSearchable(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let events = try await store.appendAuditEvents((1...9).map(LedgerFixtures.event))

@@ -11,14 +11,27 @@ enum LedgerSQL {
 
     static let lastSequence = SQLStatement("SELECT COALESCE(MAX(sequence), 0) FROM audit_events")
 
+    /// One event's insert, for SQLite's prepared statement.
     static let insertSQL =
         "INSERT INTO audit_events (\(entryColumns)) VALUES (\(Array(repeating: "?", count: 18).joined(separator: ", ")))"
 
-    static func insert(_ event: AuditEvent) -> SQLStatement {
-        SQLStatement(
-            insertSQL,
-            [.integer(event.sequence), .date(event.occurredAt)] + event.ledgerTextFields.map(SQLValue.text)
-                + [.blob(Data(event.leafHash.bytes))])
+    /// The most events one multi-row insert carries (18 values each, well under PostgreSQL's
+    /// 65,535 parameters).
+    static let rowsPerInsert = 1_000
+
+    /// Inserts events, with their leaf hashes, in one statement.
+    static func insert(_ events: ArraySlice<AuditEvent>) -> SQLStatement {
+        let row = "(" + Array(repeating: "?", count: 18).joined(separator: ", ") + ")"
+        var values: [SQLValue] = []
+        values.reserveCapacity(events.count * 18)
+        for event in events {
+            values += [.integer(event.sequence), .date(event.occurredAt)]
+            event.forEachLedgerTextField { values.append(.text($0)) }
+            values.append(.blob(Data(event.ledgerEntryWriter().leafHash.bytes)))
+        }
+        return SQLStatement(
+            "INSERT INTO audit_events (\(entryColumns)) VALUES " + Array(repeating: row, count: events.count).joined(separator: ", "),
+            values)
     }
 
     /// Records the leaf hash of an event that predates the ledger (migration 3 only).

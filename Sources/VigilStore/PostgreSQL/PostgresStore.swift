@@ -128,14 +128,12 @@ public final class PostgresStore: VigilStore {
 
     /// Appends audit events in order inside the caller's transaction.
     func append(_ drafts: [AuditEventDraft], on connection: PostgresConnection) async throws -> [AuditEvent] {
-        var sequence = try await connection.run(LedgerSQL.lastSequence, logger: logger) { try $0.integer(0) }.first ?? 0
-        var events: [AuditEvent] = []
-        events.reserveCapacity(drafts.count)
-        for draft in drafts {
-            sequence += 1
-            let event = AuditEvent(draft, sequence: sequence)
-            try await connection.run(LedgerSQL.insert(event), logger: logger)
-            events.append(event)
+        let last = try await connection.run(LedgerSQL.lastSequence, logger: logger) { try $0.integer(0) }.first ?? 0
+        let events = drafts.enumerated().map { AuditEvent($0.element, sequence: last + 1 + Int64($0.offset)) }
+        // Many rows per statement: one round trip per 1,000 events instead of one per event.
+        for start in stride(from: 0, to: events.count, by: LedgerSQL.rowsPerInsert) {
+            let rows = events[start..<min(start + LedgerSQL.rowsPerInsert, events.count)]
+            try await connection.run(LedgerSQL.insert(rows), logger: logger)
         }
         return events
     }
