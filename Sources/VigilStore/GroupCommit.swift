@@ -41,22 +41,28 @@ public final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
         }
     }
 
-    /// Writes one batch and answers its callers.
-    /// - Returns: `false` when the batch failed and nobody was answered, unless it held one item
-    ///   (whose caller then gets the error).
-    @discardableResult
-    private func commit(_ batch: [(Item, Waiter)]) async -> Bool {
+    /// Writes one batch and, when it commits, answers its callers.
+    /// - Returns: The error, when the batch failed and nobody was answered.
+    private func commit(_ batch: [(Item, Waiter)]) async -> (any Error)? {
         do {
             let outputs = try await write(batch.map(\.0))
             guard outputs.count == batch.count else {
                 throw StoreError.corruptRecord("the store answered \(outputs.count) of \(batch.count) writes")
             }
             for ((_, waiter), output) in zip(batch, outputs) { waiter.resume(returning: output) }
-            return true
+            return nil
         } catch {
-            guard batch.count == 1 else { return false }
-            batch[0].1.resume(throwing: error)
-            return false
+            return error
+        }
+    }
+
+    /// Whether a batch's error comes from one of its items (a conflict or a value the database
+    /// refused) rather than from the database (down, busy, full), which retrying item by item
+    /// would only prolong.
+    static func isCausedByOneItem(_ error: any Error) -> Bool {
+        switch error as? StoreError {
+        case .conflict, .invalidValue, .unknownReference: true
+        default: false
         }
     }
 
@@ -70,9 +76,15 @@ public final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            if await !commit(batch), batch.count > 1 {
-                // One bad item must not fail the others: each is tried on its own.
-                for item in batch { await commit([item]) }
+            if let error = await commit(batch) {
+                if batch.count > 1, Self.isCausedByOneItem(error) {
+                    // One bad item must not fail the others: each is tried on its own.
+                    for item in batch {
+                        if let error = await commit([item]) { item.1.resume(throwing: error) }
+                    }
+                } else {
+                    for (_, waiter) in batch { waiter.resume(throwing: error) }
+                }
             }
         }
     }

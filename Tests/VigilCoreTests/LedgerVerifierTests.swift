@@ -93,9 +93,11 @@ import VigilCore
     @Test func aHeadSignedWithARetiredKeyIsRefused() {
         let heads = LedgerVerifierTests.heads()
         let key = LedgerVerifierTests.key.publicKey
-        let retiredBefore = LedgerVerifier(heads: heads, keys: [key], retirements: [key.id: heads[0].timestamp]).finish()
+        let longBefore = heads[0].timestamp - LedgerVerifier.retirementGrace - 1
+        let retiredBefore = LedgerVerifier(heads: heads, keys: [key], retirements: [key.id: longBefore]).finish()
         #expect(retiredBefore.problem == .retiredKey(treeSize: 5, keyID: key.id))
-        let retiredAfter = LedgerVerifier(heads: heads, keys: [key], retirements: [key.id: heads[2].timestamp + 1])
+        let justBefore = heads[2].timestamp - 1_000  // within the grace: a signer racing the rotation
+        let retiredAfter = LedgerVerifier(heads: heads, keys: [key], retirements: [key.id: justBefore])
         #expect(retiredAfter.finish().problem == .truncated(entries: 0, treeSize: 20))
     }
 

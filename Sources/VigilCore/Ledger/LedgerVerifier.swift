@@ -35,9 +35,9 @@ public struct LedgerVerifier: Sendable {
         public var description: String {
             switch self {
             case .badSignature(let size, let keyID):
-                "the signed head of size \(size) does not verify with key \(keyID): the head was altered or forged"
+                "the signed head of size \(size) does not verify with a trusted key (it names key \(keyID)): it was altered or forged, or that key is not trusted here"
             case .retiredKey(let size, let keyID):
-                "the signed head of size \(size) is signed with key \(keyID) after that key was retired: the head was forged"
+                "the signed head of size \(size) is signed with key \(keyID) well after that key was retired: the head was forged"
             case .missing(let sequence):
                 "entry \(sequence) is missing: it was deleted, or the entries after it were renumbered"
             case .changed(let sequence):
@@ -62,6 +62,11 @@ public struct LedgerVerifier: Sendable {
         public let problem: Problem?
     }
 
+    /// How long after its retirement a key's heads are still accepted, in milliseconds: a signer
+    /// that read the key just before a rotation, or whose clock runs ahead of the machine that
+    /// rotated, signs one more head with it.
+    public static let retirementGrace: Int64 = 300_000
+
     private let heads: [SignedTreeHead]
     private var nextHead = 0
     private var frontier = MerkleFrontier()
@@ -73,7 +78,7 @@ public struct LedgerVerifier: Sendable {
     ///   - heads: Every signed head.
     ///   - keys: The keys to trust.
     ///   - retirements: When each retired key (by ID) was retired, in milliseconds since 1970; a
-    ///     head signed with it at or after that time is refused.
+    ///     head signed with it more than ``retirementGrace`` after that time is refused.
     public init(heads: [SignedTreeHead], keys: [LedgerPublicKey], retirements: [String: Int64] = [:]) {
         self.heads = heads.sorted { $0.treeSize < $1.treeSize }
         let keysByID = Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -81,7 +86,7 @@ public struct LedgerVerifier: Sendable {
             guard let key = keysByID[head.keyID], head.isSigned(by: key) else {
                 return .badSignature(treeSize: head.treeSize, keyID: head.keyID)
             }
-            if let retired = retirements[head.keyID], head.timestamp >= retired {
+            if let retired = retirements[head.keyID], head.timestamp > retired + Self.retirementGrace {
                 return .retiredKey(treeSize: head.treeSize, keyID: head.keyID)
             }
             return nil

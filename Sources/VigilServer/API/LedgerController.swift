@@ -5,7 +5,7 @@ import VigilStore
 
 /// `/api/v1/ledger`: signed heads, public keys, proofs and exports with proofs (`docs/ledger.md`).
 struct LedgerController {
-    /// The most entries one export may hold; narrow the filter for more.
+    /// The most entries one export may hold, its own event included; narrow the filter for more.
     static let maximumExport = 50_000
 
     let store: any VigilStore
@@ -101,8 +101,15 @@ struct LedgerController {
         guard let format = try query.value("format", as: AuditExport.Format.self) else {
             throw Problem.invalidQuery("format", "is required: fhir or csv")
         }
+        let patientID = try query["patient"].map { patient in
+            do {
+                return try Validate.text(patient, field: "patient", maximumLength: 128)
+            } catch let error as ValidationError {
+                throw Problem.invalidQuery(error.field, error.message)
+            }
+        }
         let filter = AuditEventFilter(
-            from: try query.time("from"), until: try query.time("until"), patientID: query["patient"],
+            from: try query.time("from"), until: try query.time("until"), patientID: patientID,
             deviceID: query["device"], personID: query["person"])
         let size = try await store.ledgerSize()
         guard try await store.ledgerEvents(filter, after: 0, through: size, limit: Self.maximumExport).count < Self.maximumExport else {
@@ -112,12 +119,15 @@ struct LedgerController {
         // The export is itself an entry, recorded before the head that covers it is signed. A
         // patient named in the filter goes in the PHI column, not in the reason.
         var event = context.auditEvent(.ledgerExported, target: nil, reason: Self.description(of: query.values))
-        event.phi = query["patient"].map {
+        event.phi = patientID.map {
             PHIAccessDetails(patientID: $0, deviceID: nil, purpose: .operations, place: .notEvaluated)
         }
         try await store.appendAuditEvent(event)
         guard let head = try await ledger.signer.signNow() else { throw Problem.notFound("The ledger is empty.") }
         let events = try await store.ledgerEvents(filter, after: 0, through: head.treeSize, limit: Self.maximumExport + 1)
+        guard events.count <= Self.maximumExport else {
+            throw Problem.invalidQuery("from", "the export grew past \(Self.maximumExport) entries while it was made; narrow it")
+        }
         let export = ProofBundle.Export(mediaType: format.mediaType, content: AuditExport.render(events, as: format))
         return try APIJSON.response(try await ledger.proofs.bundle(proving: events, in: head, export: export))
     }

@@ -28,10 +28,13 @@ public actor LedgerSigner {
     public func signNow(at time: Date = Date()) async throws -> SignedTreeHead? {
         // The key first: making the first one appends an event, which this head then covers.
         let key = try await currentKey(at: time)
-        let size = try await store.ledgerSize()
+        let committed = try await store.ledgerSize()
         let latest = try await store.latestSignedHead()
-        if let latest, latest.head.treeSize >= size { return latest.head }
-        guard size > 0 else { return nil }
+        if let latest, latest.head.treeSize >= committed { return latest.head }
+        guard committed > 0 else { return nil }
+        // An interleaved call may have taken the frontier past `committed` meanwhile; those
+        // entries are committed too.
+        let size = max(committed, frontier.size)
         var working = frontier
         if let latest, latest.frontier.size > working.size, try await isTrustworthy(latest) { working = latest.frontier }
         for leaf in try await store.ledgerLeafHashes(after: working.size, through: size) { working.append(leaf) }
@@ -55,7 +58,12 @@ public actor LedgerSigner {
         if let firstKey { return try await firstKey.value }
         let making = Task { [keys] in try await keys.current(at: time) }
         firstKey = making
-        return try await making.value
+        do {
+            return try await making.value
+        } catch {
+            firstKey = nil
+            throw error
+        }
     }
 
     /// Whether a stored head's frontier may be continued: it is the shape of its size, leads to

@@ -4,9 +4,9 @@ import VigilCore
 /// Builds proof bundles (`docs/ledger.md`) from the stored leaf hashes.
 ///
 /// A bundle needs the tree of its head: every leaf hash up to the head's size (32 bytes per
-/// entry), rebuilt into perfect subtrees in memory. The last tree is kept for the next bundle of
-/// the same head, and requests for one head share one build, so that a burst of proof requests
-/// costs one tree.
+/// entry), rebuilt into perfect subtrees in memory. The largest tree built is kept and answers
+/// for every head up to its size, and requests share a build in progress, so that a burst of
+/// proof requests costs one tree.
 public actor LedgerProofs {
     let store: any LedgerStore
     private var latest: (size: Int64, tree: Task<MerkleTree, any Error>)?
@@ -45,8 +45,9 @@ public actor LedgerProofs {
 
     private func tree(for head: SignedTreeHead) async throws -> MerkleTree {
         let size = head.treeSize
+        // The tree of a larger head answers for a smaller one too, so only growth builds anew.
         let build: Task<MerkleTree, any Error>
-        if let latest, latest.size == size {
+        if let latest, latest.size >= size {
             build = latest.tree
         } else {
             let store = store

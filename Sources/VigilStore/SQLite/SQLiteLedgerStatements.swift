@@ -47,8 +47,8 @@ enum SQLiteLedgerStatements {
             sqlite3_clear_bindings(handle)
         }
         sqlite3_reset(handle)
-        sqlite3_bind_int64(handle, 1, sequence)
-        sqlite3_bind_int64(handle, 2, last)
+        try check(sqlite3_bind_int64(handle, 1, sequence), expected: SQLITE_OK, db)
+        try check(sqlite3_bind_int64(handle, 2, last), expected: SQLITE_OK, db)
         var checks: [LedgerLeafCheck] = []
         checks.reserveCapacity(Int(max(0, min(last - sequence, 100_000))))
         var buffer: [UInt8] = []
