@@ -14,6 +14,9 @@ protocol StoredRow {
     func integer(_ index: Int) throws -> Int64
     func optionalInteger(_ index: Int) throws -> Int64?
     func optionalBlob(_ index: Int) throws -> Data?
+    /// Calls `body` with a column's bytes (a text column's UTF-8) where the row holds them, or
+    /// with `nil` for NULL.
+    func withOptionalBytes<Result>(_ index: Int, _ body: (UnsafeRawBufferPointer?) throws -> Result) throws -> Result
 }
 
 extension StoredRow {
@@ -44,6 +47,12 @@ extension Row: StoredRow {
     func integer(_ index: Int) throws -> Int64 { try decode(Int64.self, atIndex: index) }
     func optionalInteger(_ index: Int) throws -> Int64? { try decode(Int64?.self, atIndex: index) }
     func optionalBlob(_ index: Int) throws -> Data? { try decode(Data?.self, atIndex: index) }
+    func withOptionalBytes<Result>(_ index: Int, _ body: (UnsafeRawBufferPointer?) throws -> Result) throws -> Result {
+        try withUnsafeData(atIndex: index) { data in
+            guard let data else { return try body(nil) }
+            return try data.withUnsafeBytes { try body($0) }
+        }
+    }
 }
 
 extension PostgresRandomAccessRow: StoredRow {
@@ -52,6 +61,10 @@ extension PostgresRandomAccessRow: StoredRow {
     func integer(_ index: Int) throws -> Int64 { try self[index].decode(Int64.self) }
     func optionalInteger(_ index: Int) throws -> Int64? { try self[index].decode(Int64?.self) }
     func optionalBlob(_ index: Int) throws -> Data? { try self[index].decode(Data?.self) }
+    func withOptionalBytes<Result>(_ index: Int, _ body: (UnsafeRawBufferPointer?) throws -> Result) throws -> Result {
+        guard let bytes = self[index].bytes else { return try body(nil) }
+        return try bytes.withUnsafeReadableBytes { try body($0) }
+    }
 }
 
 /// A value bound to a statement's placeholder.

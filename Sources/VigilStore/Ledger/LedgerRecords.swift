@@ -43,8 +43,13 @@ public struct LedgerLeafCheck: Sendable, Equatable {
     /// Reads a row of ``LedgerSQL/entryColumns``, reusing `buffer` for the entry bytes.
     init(storedRow row: some StoredRow, buffer: inout [UInt8]) throws {
         sequence = try row.integer(0)
-        var writer = LedgerEntryWriter(sequence: sequence, occurredAtMilliseconds: try row.integer(1), reusing: buffer)
-        for column in 2..<(2 + LedgerEntryWriter.textFieldCount) { writer.text(try row.optionalText(column)) }
+        let storage = buffer
+        buffer = []
+        var writer = LedgerEntryWriter(
+            sequence: sequence, occurredAtMilliseconds: try row.integer(1), reusing: consume storage)
+        for column in 2..<(2 + LedgerEntryWriter.textFieldCount) {
+            try row.withOptionalBytes(column) { writer.text(utf8: $0) }
+        }
         recomputed = writer.leafHash
         buffer = writer.bytes
         stored = try row.optionalBlob(17).flatMap { MerkleHash(bytes: $0) }
