@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 import VigilCore
-import VigilServer
+@testable import VigilServer
 import VigilStore
 import VigilTestSupport
 
@@ -193,5 +193,20 @@ import VigilTestSupport
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
         #expect(throws: LedgerKeyFiles.Failure.self) { try files.load(keyID: key.publicKey.id) }
         #expect(files.publicKeys().isEmpty)
+    }
+}
+
+/// When the background signer signs.
+@Suite struct LedgerSigningScheduleTests {
+    @Test func aHeadIsDueAfterEnoughEntriesOrEnoughTimeWithNewEntries() {
+        func due(_ entries: Int64, _ signed: Int64, after seconds: Int) -> Bool {
+            LedgerSigning.isDue(
+                entries: entries, signed: signed, every: 1_000, sinceLastHead: .seconds(seconds), interval: .seconds(60))
+        }
+        #expect(due(2_000, 1_000, after: 1))
+        #expect(!due(1_999, 1_000, after: 1))
+        #expect(due(1_001, 1_000, after: 60))
+        #expect(!due(1_000, 1_000, after: 600))  // nothing new: no head, however long
+        #expect(!due(1_001, 1_000, after: 59))
     }
 }

@@ -40,7 +40,7 @@ public struct MerkleHash: Hashable, Sendable {
     public var base64: String { Data(bytes).base64EncodedString() }
 
     /// Lowercase hex.
-    public var hex: String { bytes.map { String(format: "%02x", $0) }.joined() }
+    public var hex: String { SHA256Hex.hex(bytes) }
 
     /// Runs `body` with the 32 bytes.
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {

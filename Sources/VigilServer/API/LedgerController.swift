@@ -111,8 +111,11 @@ struct LedgerController {
         let filter = AuditEventFilter(
             from: try query.time("from"), until: try query.time("until"), patientID: patientID,
             deviceID: query["device"], personID: query["person"])
+        // The entries up to now are read once; after the export's own event is recorded and the head
+        // that covers it signed, only the entries since are read.
         let size = try await store.ledgerSize()
-        guard try await store.ledgerEvents(filter, after: 0, through: size, limit: Self.maximumExport).count < Self.maximumExport else {
+        var events = try await store.ledgerEvents(filter, after: 0, through: size, limit: Self.maximumExport)
+        guard events.count < Self.maximumExport else {
             throw Problem.invalidQuery(
                 "from", "the export would hold more than \(Self.maximumExport) entries; narrow it by time or subject")
         }
@@ -124,7 +127,8 @@ struct LedgerController {
         }
         try await store.appendAuditEvent(event)
         guard let head = try await ledger.signer.signNow() else { throw Problem.notFound("The ledger is empty.") }
-        let events = try await store.ledgerEvents(filter, after: 0, through: head.treeSize, limit: Self.maximumExport + 1)
+        events += try await store.ledgerEvents(
+            filter, after: size, through: head.treeSize, limit: Self.maximumExport + 1 - events.count)
         guard events.count <= Self.maximumExport else {
             throw Problem.invalidQuery("from", "the export grew past \(Self.maximumExport) entries while it was made; narrow it")
         }

@@ -99,7 +99,7 @@ final class DeviceSessions: Sendable {
     /// - Parameter generation: ``generation(of:)`` as read before the device's key was.
     /// - Returns: `nil` when the device's sessions were ended since (its key may have changed).
     func open(for deviceID: DeviceID, at now: Date, generation: UInt64) -> SessionResponse? {
-        let id = "ses_" + SymmetricKey(size: .bits128).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+        let id = "ses_" + SymmetricKey(size: .bits128).withUnsafeBytes { SHA256Hex.hex($0) }
         let key = SymmetricKey(size: .bits256)
         let expiresAt = now.addingTimeInterval(sessionLifetime).roundedToMilliseconds
         let opened = state.withLockedValue { state -> Bool in

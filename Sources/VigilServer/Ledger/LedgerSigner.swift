@@ -95,6 +95,12 @@ struct LedgerSigning: Service {
     let interval: Duration
     let logger: Logger
 
+    /// Whether a head is due: `every` entries arrived since the last one, or `interval` passed and
+    /// any entry arrived.
+    static func isDue(entries: Int64, signed: Int64, every: Int64, sinceLastHead: Duration, interval: Duration) -> Bool {
+        entries - signed >= every || (entries > signed && sinceLastHead >= interval)
+    }
+
     func run() async throws {
         var lastSigned = ContinuousClock.now
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
@@ -102,8 +108,11 @@ struct LedgerSigning: Service {
             do {
                 let size = try await store.ledgerSize()
                 let signedSize = try await store.latestSignedHead()?.head.treeSize ?? 0
-                let due = size - signedSize >= every || (size > signedSize && ContinuousClock.now - lastSigned >= interval)
-                guard due else { continue }
+                guard
+                    Self.isDue(
+                        entries: size, signed: signedSize, every: every, sinceLastHead: ContinuousClock.now - lastSigned,
+                        interval: interval)
+                else { continue }
                 try await signer.signNow()
                 lastSigned = ContinuousClock.now
             } catch {
