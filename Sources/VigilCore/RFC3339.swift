@@ -100,6 +100,17 @@ enum CivilDate {
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// Whole days from the calendar date `text` (`YYYY-MM-DD`, UTC) to `now`; `nil` when `text`
+    /// is not a date. Negative when the date is in the future.
+    static func daysBetween(_ text: String, and now: Date) -> Int? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]) else {
+            return nil
+        }
+        let nowDays = Int64((now.timeIntervalSince1970 / 86_400).rounded(.down))
+        return Int(nowDays - daysSince1970(year: year, month: month, day: day))
+    }
+
     static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

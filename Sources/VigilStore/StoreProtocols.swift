@@ -212,7 +212,7 @@ public protocol LedgerStore: Sendable {
     func ledgerKeys() async throws -> [LedgerKeyRecord]
 
     /// Publishes a new signing key and retires the current one, with the event recording it.
-    func addLedgerKey(_ key: LedgerPublicKey, at time: Date, audit: AuditEventDraft) async throws
+    func addLedgerKey(_ key: Ed25519PublicKey, at time: Date, audit: AuditEventDraft) async throws
 }
 
 /// All of Vigil's persistence: the protocols above, plus the lifecycle of the connection.

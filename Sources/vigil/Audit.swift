@@ -33,7 +33,7 @@ struct AuditVerify: AsyncParsableCommand {
     func run() async throws {
         let logger = Environment.bootstrapLogging(level: .warning)
         let pinned = try keys.map(LedgerKeyArgument.read)
-        let files = LedgerKeyFiles(dataDirectory: store.resolvedDataDirectory)
+        let files = SigningKeyFiles.ledger(dataDirectory: store.resolvedDataDirectory)
         let progress = ProgressLine()
         let report = try await store.withStore(logger: logger) { store in
             let published = try await store.ledgerKeys()
@@ -58,10 +58,10 @@ extension AuditVerify {
     /// The keys to trust: those pinned with `--key`, else those whose private key files are in
     /// the data directory, else (with a warning) those the database publishes. The database's
     /// retirement times apply to every key it knows.
-    static func trustedKeys(pinned: [LedgerPublicKey], files: [LedgerPublicKey], published: [LedgerKeyRecord])
+    static func trustedKeys(pinned: [Ed25519PublicKey], files: [Ed25519PublicKey], published: [LedgerKeyRecord])
         -> (keys: [LedgerKeyRecord], source: String)
     {
-        func records(_ keys: [LedgerPublicKey]) -> [LedgerKeyRecord] {
+        func records(_ keys: [Ed25519PublicKey]) -> [LedgerKeyRecord] {
             keys.map { key in
                 published.first { $0.publicKey == key }
                     ?? LedgerKeyRecord(publicKey: key, createdAt: Date(millisecondsSince1970: 0), retiredAt: nil)
@@ -150,7 +150,7 @@ struct AuditRotateKey: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Environment.bootstrapLogging(level: .warning)
-        let files = LedgerKeyFiles(dataDirectory: store.resolvedDataDirectory)
+        let files = SigningKeyFiles.ledger(dataDirectory: store.resolvedDataDirectory)
         let reason = reason
         let key = try await store.withStore(logger: logger) { store in
             try await LedgerKeys(store: store, files: files).rotate(by: .system("cli"), reason: reason)
@@ -193,7 +193,7 @@ struct AuditArchive: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Environment.bootstrapLogging(level: .warning)
-        let files = LedgerKeyFiles(dataDirectory: store.resolvedDataDirectory)
+        let files = SigningKeyFiles.ledger(dataDirectory: store.resolvedDataDirectory)
         let (from, to) = (from, to)
         let bundle = try await store.withStore(logger: logger) { store -> ProofBundle in
             let last = try await store.ledgerSize()
@@ -227,7 +227,7 @@ struct AuditArchive: AsyncParsableCommand {
 /// A public key given on the command line: base64 text, or a file holding base64 text or the 32
 /// raw bytes.
 enum LedgerKeyArgument {
-    static func read(_ argument: String) throws -> LedgerPublicKey {
+    static func read(_ argument: String) throws -> Ed25519PublicKey {
         var bytes = Data(argument.utf8)
         if FileManager.default.fileExists(atPath: argument) {
             guard let contents = FileManager.default.contents(atPath: argument) else {
@@ -239,7 +239,7 @@ enum LedgerKeyArgument {
             let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             bytes = Data(base64Encoded: text) ?? Data()
         }
-        guard let key = try? LedgerPublicKey(rawRepresentation: bytes) else {
+        guard let key = try? Ed25519PublicKey(rawRepresentation: bytes) else {
             throw CommandFailure("\(argument) is not an Ed25519 public key (32 bytes, or their base64)")
         }
         return key

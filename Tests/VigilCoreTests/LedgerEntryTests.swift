@@ -37,19 +37,19 @@ import VigilTestSupport
     }
 
     @Test func headsSignTheCheckpointText() throws {
-        let key = LedgerSigningKey()
+        let key = Ed25519SigningKey()
         let root = MerkleHash.leaf([1, 2, 3])
         let head = try SignedTreeHead(treeSize: 42, rootHash: root, at: Date(millisecondsSince1970: 1_764_412_800_000), key: key)
         #expect(Array(head.checkpoint.utf8) == Independent.checkpoint(origin: "vigil-ledger", treeSize: 42, root: root.bytes, timestampMilliseconds: 1_764_412_800_000))
         #expect(head.keyID == Independent.keyID(publicKey: Array(key.publicKey.rawRepresentation)))
         #expect(head.isSigned(by: key.publicKey))
-        #expect(!head.isSigned(by: LedgerSigningKey().publicKey))
+        #expect(!head.isSigned(by: Ed25519SigningKey().publicKey))
         let altered = SignedTreeHead(origin: head.origin, treeSize: 43, rootHash: root, timestamp: head.timestamp, keyID: head.keyID, signature: head.signature)
         #expect(!altered.isSigned(by: key.publicKey))
     }
 
     /// A bundle over `events` with every entry proven and an export, signed by `key`.
-    static func bundle(key: LedgerSigningKey, format: AuditExport.Format) throws -> ProofBundle {
+    static func bundle(key: Ed25519SigningKey, format: AuditExport.Format) throws -> ProofBundle {
         let tree = MerkleTree(leaves: events.map(\.leafHash))
         let head = try SignedTreeHead(treeSize: 12, rootHash: tree.root(size: 12), at: Date(), key: key)
         let earlier = try SignedTreeHead(treeSize: 5, rootHash: tree.root(size: 5), at: Date(), key: key)
@@ -67,7 +67,7 @@ import VigilTestSupport
 
     @Test(arguments: AuditExport.Format.allCases)
     func bundlesVerifyHereAndWithTheIndependentVerifier(_ format: AuditExport.Format) throws {
-        let key = LedgerSigningKey()
+        let key = Ed25519SigningKey()
         let bundle = try Self.bundle(key: key, format: format)
         let verified = try bundle.verify(with: key.publicKey)
         #expect(verified.events.map(\.sequence) == [2, 7, 12])
@@ -78,9 +78,9 @@ import VigilTestSupport
     }
 
     @Test func tamperedBundlesAreRefused() throws {
-        let key = LedgerSigningKey()
+        let key = Ed25519SigningKey()
         let bundle = try Self.bundle(key: key, format: .csv)
-        #expect(throws: ProofBundle.Failure.self) { try bundle.verify(with: LedgerSigningKey().publicKey) }
+        #expect(throws: ProofBundle.Failure.self) { try bundle.verify(with: Ed25519SigningKey().publicKey) }
 
         var entry = [UInt8](bundle.entries[0].entry)
         entry[entry.count - 1] ^= 1

@@ -4,7 +4,7 @@ import VigilCore
 
 /// The verifier names the first place where a log diverges, for each kind of tampering.
 @Suite struct LedgerVerifierTests {
-    static let key = LedgerSigningKey()
+    static let key = Ed25519SigningKey()
     static let leaves = (0..<20).map { MerkleHash.leaf(Array("entry \($0)".utf8)) }
 
     /// Heads at sizes 5, 10 and 20 over the untouched leaves.
@@ -77,7 +77,7 @@ import VigilCore
             origin: head.origin, treeSize: head.treeSize, rootHash: MerkleHash.leaf([9]), timestamp: head.timestamp,
             keyID: head.keyID, signature: head.signature)
         #expect(Self.verify(Self.intact, heads: heads).problem == .badSignature(treeSize: 10, keyID: head.keyID))
-        let unknownKey = LedgerVerifier(heads: Self.heads(), keys: [LedgerSigningKey().publicKey]).finish().problem
+        let unknownKey = LedgerVerifier(heads: Self.heads(), keys: [Ed25519SigningKey().publicKey]).finish().problem
         #expect(unknownKey == .badSignature(treeSize: 5, keyID: Self.key.publicKey.id))
     }
 

@@ -104,7 +104,7 @@ import VigilTestSupport
                 let proven = try IndependentLedgerVerifier.verifyBundle(Data(buffer: response.body), publicKey: key)
                 #expect(proven.count == expected)
                 let bundle = try VigilJSON.makeDecoder().decode(ProofBundle.self, from: Data(buffer: response.body))
-                let verified = try bundle.verify(with: try LedgerPublicKey(rawRepresentation: key))
+                let verified = try bundle.verify(with: try Ed25519PublicKey(rawRepresentation: key))
                 #expect(verified.events.allSatisfy { $0.phi?.patientID == "MRN-7" })
                 #expect(verified.exportedRecords == expected)
             }
@@ -182,8 +182,8 @@ import VigilTestSupport
     @Test func keyFilesReadableByOthersAreRefused() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-keys-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let files = LedgerKeyFiles(dataDirectory: directory.path)
-        let key = LedgerSigningKey()
+        let files = SigningKeyFiles.ledger(dataDirectory: directory.path)
+        let key = Ed25519SigningKey()
         try files.save(key)
         #expect(try files.load(keyID: key.publicKey.id).publicKey == key.publicKey)
         #expect(throws: OwnerOnlyFile.Failure.self) { try files.save(key) }
@@ -191,7 +191,7 @@ import VigilTestSupport
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        #expect(throws: LedgerKeyFiles.Failure.self) { try files.load(keyID: key.publicKey.id) }
+        #expect(throws: SigningKeyFiles.Failure.self) { try files.load(keyID: key.publicKey.id) }
         #expect(files.publicKeys().isEmpty)
     }
 }

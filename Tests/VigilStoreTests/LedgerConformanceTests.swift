@@ -56,7 +56,7 @@ import VigilTestSupport
     @Test(arguments: StoreBackend.available)
     func headsAreKeptInOrderAndNeverTwiceForOneSize(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
-            let key = LedgerSigningKey()
+            let key = Ed25519SigningKey()
             try await store.addLedgerKey(key.publicKey, at: Fixtures.now, audit: Fixtures.audit())
             _ = try await store.appendAuditEvents((1...9).map(LedgerFixtures.event))
             let first = try await LedgerTestSigning.sign(store, key: key, size: 4)
@@ -74,8 +74,8 @@ import VigilTestSupport
     @Test(arguments: StoreBackend.available)
     func rotatingAKeyRetiresTheOldOneAndKeepsItPublished(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
-            let old = LedgerSigningKey()
-            let new = LedgerSigningKey()
+            let old = Ed25519SigningKey()
+            let new = Ed25519SigningKey()
             let now = Fixtures.now
             try await store.addLedgerKey(old.publicKey, at: now, audit: Fixtures.audit("ledger.key_rotate"))
             try await store.addLedgerKey(new.publicKey, at: now.addingTimeInterval(1), audit: Fixtures.audit("ledger.key_rotate"))
@@ -90,7 +90,7 @@ import VigilTestSupport
     @Test(arguments: StoreBackend.available)
     func proofsFromTheStoreVerifyWithTheIndependentVerifier(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
-            let key = LedgerSigningKey()
+            let key = Ed25519SigningKey()
             try await store.addLedgerKey(key.publicKey, at: Fixtures.now, audit: Fixtures.audit())
             let events = try await store.appendAuditEvents((1...20).map(LedgerFixtures.event))
             let earlier = try await LedgerTestSigning.sign(store, key: key, size: 7)
@@ -138,7 +138,7 @@ import VigilTestSupport
 /// Signs heads in store tests, as the server's signer does.
 enum LedgerTestSigning {
     /// Signs and keeps a head over the first `size` entries.
-    static func sign(_ store: any VigilStore, key: LedgerSigningKey, size: Int64) async throws -> SignedTreeHead {
+    static func sign(_ store: any VigilStore, key: Ed25519SigningKey, size: Int64) async throws -> SignedTreeHead {
         var frontier = MerkleFrontier()
         for leaf in try await store.ledgerLeafHashes(after: 0, through: size) { frontier.append(leaf) }
         let head = try SignedTreeHead(treeSize: size, rootHash: frontier.root, at: Fixtures.now, key: key)

@@ -12,10 +12,10 @@ import VigilTestSupport
 @Suite struct LedgerTamperTests {
     /// Thirty entries (the first publishes the key) with heads signed at 10, 20 and 30.
     static func withSignedLedger(
-        _ backend: StoreBackend, _ body: @Sendable (any VigilStore, LedgerSigningKey) async throws -> Void
+        _ backend: StoreBackend, _ body: @Sendable (any VigilStore, Ed25519SigningKey) async throws -> Void
     ) async throws {
         try await backend.withStore { store in
-            let key = LedgerSigningKey()
+            let key = Ed25519SigningKey()
             try await store.addLedgerKey(key.publicKey, at: Fixtures.now, audit: Fixtures.audit("ledger.key_rotate"))
             _ = try await store.appendAuditEvents((2...30).map(LedgerFixtures.event))
             for size in [10, 20, 30] { _ = try await LedgerTestSigning.sign(store, key: key, size: Int64(size)) }
@@ -43,7 +43,7 @@ import VigilTestSupport
     }
 
     /// A key as trusted by an auditor who pinned it.
-    static func record(_ key: LedgerSigningKey) -> LedgerKeyRecord {
+    static func record(_ key: Ed25519SigningKey) -> LedgerKeyRecord {
         LedgerKeyRecord(publicKey: key.publicKey, createdAt: Date(millisecondsSince1970: 0), retiredAt: nil)
     }
 
@@ -52,7 +52,7 @@ import VigilTestSupport
         store is SQLiteStore ? "X'\(hash.hex)'" : "'\\x\(hash.hex)'::bytea"
     }
 
-    static func problem(_ store: any VigilStore, _ key: LedgerSigningKey) async throws -> LedgerVerifier.Problem? {
+    static func problem(_ store: any VigilStore, _ key: Ed25519SigningKey) async throws -> LedgerVerifier.Problem? {
         try await LedgerVerification.run(store, keys: [Self.record(key)]).problem
     }
 
@@ -147,7 +147,7 @@ import VigilTestSupport
     @Test(arguments: StoreBackend.available)
     func aKeySwappedInTheDatabaseIsCaughtByAPinnedKey(_ backend: StoreBackend) async throws {
         try await Self.withSignedLedger(backend) { store, key in
-            let mallory = LedgerSigningKey()
+            let mallory = Ed25519SigningKey()
             try await Self.tamper(store, [
                 "UPDATE audit_events SET reason = 'covered up' WHERE sequence = 5",
                 "DELETE FROM ledger_heads",

@@ -79,7 +79,7 @@ public struct LedgerVerifier: Sendable {
     ///   - keys: The keys to trust.
     ///   - retirements: When each retired key (by ID) was retired, in milliseconds since 1970; a
     ///     head signed with it more than ``retirementGrace`` after that time is refused.
-    public init(heads: [SignedTreeHead], keys: [LedgerPublicKey], retirements: [String: Int64] = [:]) {
+    public init(heads: [SignedTreeHead], keys: [Ed25519PublicKey], retirements: [String: Int64] = [:]) {
         self.heads = heads.sorted { $0.treeSize < $1.treeSize }
         let keysByID = Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         problem = self.heads.lazy.compactMap { head -> Problem? in

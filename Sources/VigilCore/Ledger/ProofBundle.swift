@@ -85,7 +85,7 @@ public struct ProofBundle: Codable, Sendable, Equatable {
     /// Verifies everything in the bundle with the public key alone.
     /// - Parameter key: The ledger's public key, obtained out of band.
     /// - Throws: ``Failure`` naming the first thing that does not verify.
-    public func verify(with key: LedgerPublicKey) throws -> Verified {
+    public func verify(with key: Ed25519PublicKey) throws -> Verified {
         try verify(with: [key])
     }
 
@@ -93,7 +93,7 @@ public struct ProofBundle: Codable, Sendable, Equatable {
     /// key that signed it (after a rotation, an earlier head may name an older key).
     /// - Parameter keys: The ledger's public keys, obtained out of band.
     /// - Throws: ``Failure`` naming the first thing that does not verify.
-    public func verify(with keys: [LedgerPublicKey]) throws -> Verified {
+    public func verify(with keys: [Ed25519PublicKey]) throws -> Verified {
         guard format == Self.currentFormat else { throw Failure(description: "unknown bundle format \(format)") }
         try Self.checkSignature(of: head, named: "head", keys: keys)
         var events: [AuditEvent] = []
@@ -132,7 +132,7 @@ public struct ProofBundle: Codable, Sendable, Equatable {
 }
 
 extension ProofBundle {
-    static func checkSignature(of head: SignedTreeHead, named name: String, keys: [LedgerPublicKey]) throws {
+    static func checkSignature(of head: SignedTreeHead, named name: String, keys: [Ed25519PublicKey]) throws {
         guard let key = keys.first(where: { $0.id == head.keyID }) else {
             throw Failure(description: "the \(name) of size \(head.treeSize) names key \(head.keyID), which is not among the keys given")
         }

@@ -36,7 +36,7 @@ public struct SignedTreeHead: Codable, Sendable, Equatable {
     ///   - rootHash: Their Merkle root.
     ///   - time: The signing time.
     ///   - key: The signing key.
-    public init(treeSize: Int64, rootHash: MerkleHash, at time: Date, key: LedgerSigningKey) throws {
+    public init(treeSize: Int64, rootHash: MerkleHash, at time: Date, key: Ed25519SigningKey) throws {
         let timestamp = time.millisecondsSince1970
         let text = Self.checkpoint(origin: Self.ledgerOrigin, treeSize: treeSize, rootHash: rootHash, timestamp: timestamp)
         self.init(
@@ -54,83 +54,8 @@ public struct SignedTreeHead: Codable, Sendable, Equatable {
     }
 
     /// Whether `key` signed this head (and is the key the head names).
-    public func isSigned(by key: LedgerPublicKey) -> Bool {
+    public func isSigned(by key: Ed25519PublicKey) -> Bool {
         key.id == keyID && key.isValidSignature(signature, for: Data(checkpoint.utf8))
     }
 
-}
-
-/// An Ed25519 public key that verifies ledger heads.
-public struct LedgerPublicKey: Sendable, Equatable, Hashable {
-    /// The raw 32-byte key.
-    public let rawRepresentation: Data
-    private let key: Curve25519.Signing.PublicKey
-
-    /// The key with these 32 raw bytes.
-    /// - Throws: When the bytes are not an Ed25519 public key.
-    public init(rawRepresentation: some ContiguousBytes) throws {
-        key = try Curve25519.Signing.PublicKey(rawRepresentation: rawRepresentation)
-        self.rawRepresentation = key.rawRepresentation
-    }
-
-    init(_ key: Curve25519.Signing.PublicKey) {
-        self.key = key
-        rawRepresentation = key.rawRepresentation
-    }
-
-    /// The key ID: the first 8 bytes of SHA-256 of the raw key, in lowercase hex.
-    public var id: String { String(SHA256Hex.of(bytes: rawRepresentation).prefix(16)) }
-
-    /// The raw key in standard base64.
-    public var base64: String { rawRepresentation.base64EncodedString() }
-
-    /// Whether `signature` is this key's signature of `message`.
-    public func isValidSignature(_ signature: Data, for message: Data) -> Bool {
-        key.isValidSignature(signature, for: message)
-    }
-
-    public static func == (lhs: LedgerPublicKey, rhs: LedgerPublicKey) -> Bool {
-        lhs.rawRepresentation == rhs.rawRepresentation
-    }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(rawRepresentation) }
-}
-
-/// An Ed25519 private key that signs ledger heads. It lives in a file, never in the database.
-public struct LedgerSigningKey: Sendable {
-    private let key: Curve25519.Signing.PrivateKey
-
-    /// A fresh random key.
-    public init() { key = Curve25519.Signing.PrivateKey() }
-
-    /// The key with these 32 raw bytes.
-    /// - Throws: When the bytes are not an Ed25519 private key.
-    public init(rawRepresentation: some ContiguousBytes) throws {
-        key = try Curve25519.Signing.PrivateKey(rawRepresentation: rawRepresentation)
-    }
-
-    /// The raw 32-byte private key, for its file.
-    public var rawRepresentation: Data { key.rawRepresentation }
-
-    /// Its public key.
-    public var publicKey: LedgerPublicKey { LedgerPublicKey(key.publicKey) }
-
-    func sign(_ message: Data) throws -> Data { try key.signature(for: message) }
-}
-
-/// A signing key as published: its public half, when it was made, and when it was retired.
-public struct LedgerKeyRecord: Sendable, Equatable {
-    /// The public key.
-    public let publicKey: LedgerPublicKey
-    /// When it was made.
-    public let createdAt: Date
-    /// When a newer key replaced it; heads it signed before then stay valid.
-    public let retiredAt: Date?
-
-    /// Describes a key.
-    public init(publicKey: LedgerPublicKey, createdAt: Date, retiredAt: Date?) {
-        self.publicKey = publicKey
-        self.createdAt = createdAt
-        self.retiredAt = retiredAt
-    }
 }

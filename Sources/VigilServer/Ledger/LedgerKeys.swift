@@ -5,23 +5,23 @@ import VigilStore
 /// The ledger's signing keys: the current one, made on first use, and rotation.
 public struct LedgerKeys: Sendable {
     let store: any VigilStore
-    let files: LedgerKeyFiles
+    let files: SigningKeyFiles
 
     /// Keys published in `store` with private halves in `files`.
-    public init(store: any VigilStore, files: LedgerKeyFiles) {
+    public init(store: any VigilStore, files: SigningKeyFiles) {
         self.store = store
         self.files = files
     }
 
     /// The key heads are signed with now: the store's unretired key, read from its file; a new
     /// one when the ledger has no key yet.
-    public func current(at time: Date = Date()) async throws -> LedgerSigningKey {
+    public func current(at time: Date = Date()) async throws -> Ed25519SigningKey {
         if let key = try await published() { return key }
         return try await rotate(by: .system("ledger"), reason: "first ledger signing key", at: time)
     }
 
     /// The store's unretired key, read from its file; `nil` when the ledger has no key yet.
-    public func published() async throws -> LedgerSigningKey? {
+    public func published() async throws -> Ed25519SigningKey? {
         guard let record = try await store.ledgerKeys().last(where: { $0.retiredAt == nil }) else { return nil }
         return try files.load(keyID: record.publicKey.id)
     }
@@ -34,8 +34,8 @@ public struct LedgerKeys: Sendable {
     ///   - time: When.
     /// - Returns: The new key.
     @discardableResult
-    public func rotate(by actor: AuditActor, reason: String, at time: Date = Date()) async throws -> LedgerSigningKey {
-        let key = LedgerSigningKey()
+    public func rotate(by actor: AuditActor, reason: String, at time: Date = Date()) async throws -> Ed25519SigningKey {
+        let key = Ed25519SigningKey()
         try files.save(key)
         try await store.addLedgerKey(
             key.publicKey, at: time,

@@ -16,7 +16,7 @@ public final class LedgerServices: Sendable {
 
     /// The ledger of `store`, signing with the key files under `dataDirectory`.
     public init(store: any VigilStore, dataDirectory: String) {
-        signer = LedgerSigner(store: store, keys: LedgerKeys(store: store, files: LedgerKeyFiles(dataDirectory: dataDirectory)))
+        signer = LedgerSigner(store: store, keys: LedgerKeys(store: store, files: SigningKeyFiles.ledger(dataDirectory: dataDirectory)))
         appender = GroupCommit(maximumBatch: Self.maximumBatch) { try await store.appendAuditEvents($0) }
         proofs = LedgerProofs(store: store)
     }

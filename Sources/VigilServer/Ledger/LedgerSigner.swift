@@ -11,7 +11,7 @@ public actor LedgerSigner {
     private let keys: LedgerKeys
     private var frontier = MerkleFrontier()
     /// The first key's creation, shared by the calls that find none (so that only one is made).
-    private var firstKey: Task<LedgerSigningKey, any Error>?
+    private var firstKey: Task<Ed25519SigningKey, any Error>?
 
     /// A signer for `store` with the key files of `keys`.
     public init(store: any VigilStore, keys: LedgerKeys) {
@@ -53,7 +53,7 @@ public actor LedgerSigner {
     }
 
     /// The key to sign with: the store's current key, or the first one, made once.
-    private func currentKey(at time: Date) async throws -> LedgerSigningKey {
+    private func currentKey(at time: Date) async throws -> Ed25519SigningKey {
         if let key = try await keys.published() { return key }
         if let firstKey { return try await firstKey.value }
         let making = Task { [keys] in try await keys.current(at: time) }

@@ -17,7 +17,7 @@ struct StartupTasks {
     func run() async throws {
         try await store.migrate()
         logger.notice("Database: \(store.summary) (migrated)")
-        let files = LedgerKeyFiles(dataDirectory: configuration.dataDirectory)
+        let files = SigningKeyFiles.ledger(dataDirectory: configuration.dataDirectory)
         let ledgerKey = try await LedgerKeys(store: store, files: files).current().publicKey
         logger.notice(
             "Ledger: heads signed with key \(ledgerKey.id) from \(files.directory); public key \(ledgerKey.base64)")

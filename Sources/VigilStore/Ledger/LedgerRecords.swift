@@ -93,7 +93,7 @@ public struct StoredTreeHead: Sendable, Equatable {
 extension LedgerKeyRecord {
     /// Reads a row of ``LedgerSQL/keys``.
     init(storedRow row: some StoredRow) throws {
-        guard let raw = try row.optionalBlob(1), let key = try? LedgerPublicKey(rawRepresentation: raw),
+        guard let raw = try row.optionalBlob(1), let key = try? Ed25519PublicKey(rawRepresentation: raw),
             key.id == (try row.text(0))
         else { throw StoreError.corruptRecord("ledger_keys row \(try row.text(0)) is not its Ed25519 key") }
         self.init(

@@ -87,7 +87,7 @@ enum LedgerSQL {
         SQLStatement("UPDATE ledger_keys SET retired_at = ? WHERE retired_at IS NULL", [.date(time)])
     }
 
-    static func insertKey(_ key: LedgerPublicKey, at time: Date) -> SQLStatement {
+    static func insertKey(_ key: Ed25519PublicKey, at time: Date) -> SQLStatement {
         SQLStatement(
             "INSERT INTO ledger_keys (id, public_key, created_at, retired_at) VALUES (?, ?, ?, NULL)",
             [.text(key.id), .blob(key.rawRepresentation), .date(time)])

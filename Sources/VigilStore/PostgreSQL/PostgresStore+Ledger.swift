@@ -64,7 +64,7 @@ extension PostgresStore {
         try await read(LedgerSQL.keys) { try LedgerKeyRecord(storedRow: $0) }
     }
 
-    public func addLedgerKey(_ key: LedgerPublicKey, at time: Date, audit: AuditEventDraft) async throws {
+    public func addLedgerKey(_ key: Ed25519PublicKey, at time: Date, audit: AuditEventDraft) async throws {
         try await transaction { connection in
             try await connection.run(LedgerSQL.retireKeys(at: time), logger: logger)
             try await connection.run(LedgerSQL.insertKey(key, at: time), logger: logger)

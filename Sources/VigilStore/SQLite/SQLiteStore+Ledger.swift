@@ -54,7 +54,7 @@ extension SQLiteStore {
         try await pool.read { db in try db.run(LedgerSQL.keys) { try LedgerKeyRecord(storedRow: $0) } }
     }
 
-    public func addLedgerKey(_ key: LedgerPublicKey, at time: Date, audit: AuditEventDraft) async throws {
+    public func addLedgerKey(_ key: Ed25519PublicKey, at time: Date, audit: AuditEventDraft) async throws {
         try await write { db in
             try db.run(LedgerSQL.retireKeys(at: time))
             try db.run(LedgerSQL.insertKey(key, at: time))

@@ -87,7 +87,7 @@ struct BenchLedger: AsyncParsableCommand {
         let line = ProgressLine()
         let ledger = LedgerServices(store: store, dataDirectory: dataDirectory)
         // The signing key first, so that its event is entry 1 and the head covers every entry.
-        _ = try await LedgerKeys(store: store, files: LedgerKeyFiles(dataDirectory: dataDirectory)).current()
+        _ = try await LedgerKeys(store: store, files: SigningKeyFiles.ledger(dataDirectory: dataDirectory)).current()
         // The events are made first, so that the timed part is the append alone.
         // Fifty events a millisecond, as a busy hospital's would arrive (identifiers are ULIDs,
         // ordered by time).

@@ -1,0 +1,119 @@
+/// Everything the access decision looks at (`docs/compliance.md`, "The access decision").
+///
+/// Inputs whose module is not built yet are ``AgreementInput/notEvaluated`` (and likewise for place
+/// and shift): they never deny, and the decision says they were not evaluated.
+public struct AccessInputs: Sendable, Equatable, Hashable {
+    /// The device's approval.
+    public var approval: ApprovalState
+    /// Whether the device is in the hospital's hands, lost, stolen or retired.
+    public var custody: DeviceCustody
+    /// Whether the device's person may act at all.
+    public var personStatus: PersonStatus
+    /// The device's compliance.
+    public var compliance: ComplianceState
+    /// The person's acceptance of the BYOD agreements.
+    public var agreement: AgreementInput
+    /// Where the device is.
+    public var place: PlaceInput
+    /// Whether the person is on shift.
+    public var shift: ShiftInput
+    /// Whether the app asking handles PHI.
+    public var app: AppSensitivity
+    /// Whether emergency access (break-glass) is active for the device.
+    public var emergency: EmergencyInput
+
+    /// Describes the inputs of one decision.
+    public init(
+        approval: ApprovalState, custody: DeviceCustody, personStatus: PersonStatus, compliance: ComplianceState,
+        agreement: AgreementInput = .notEvaluated, place: PlaceInput = .notEvaluated, shift: ShiftInput = .notEvaluated,
+        app: AppSensitivity = .phi, emergency: EmergencyInput = .none
+    ) {
+        self.approval = approval
+        self.custody = custody
+        self.personStatus = personStatus
+        self.compliance = compliance
+        self.agreement = agreement
+        self.place = place
+        self.shift = shift
+        self.app = app
+        self.emergency = emergency
+    }
+}
+
+/// Whether a device is in the hospital's hands.
+public enum DeviceCustody: String, Codable, CaseIterable, Sendable {
+    /// In service.
+    case inService = "in_service"
+    /// Reported lost.
+    case lost
+    /// Reported stolen.
+    case stolen
+    /// Retired from service.
+    case retired
+}
+
+extension Device {
+    /// The device's custody, from its retirement record (a device retired as lost or stolen is
+    /// lost or stolen).
+    public var custody: DeviceCustody {
+        switch retirement?.disposition {
+        case nil: .inService
+        case .lost: .lost
+        case .stolen: .stolen
+        case .returned, .reassigned, .destroyed: .retired
+        }
+    }
+}
+
+/// The person's acceptance of the BYOD agreements (filled by the BYOD module).
+public enum AgreementInput: String, Codable, CaseIterable, Sendable {
+    /// Not evaluated: the BYOD module is not built yet.
+    case notEvaluated = "not_evaluated"
+    /// No agreement applies to this device.
+    case notRequired = "not_required"
+    /// The person accepted the current versions.
+    case accepted
+    /// The person has not accepted the current versions.
+    case missing
+}
+
+/// Where the device is (filled by the geofencing module).
+public enum PlaceInput: String, Codable, CaseIterable, Sendable {
+    /// Not evaluated: the geofencing module is not built yet, or no place rule applies.
+    case notEvaluated = "not_evaluated"
+    /// Inside a facility fence or an approved visit.
+    case inside
+    /// Outside every fence.
+    case outside
+    /// The fix is too inaccurate to tell; an inaccurate fix never blocks anyone.
+    case unknown
+    /// No recent fix, and the policy blocks PHI when the place is stale.
+    case stale
+}
+
+/// Whether the person is on shift (filled by the shift module).
+public enum ShiftInput: String, Codable, CaseIterable, Sendable {
+    /// Not evaluated: shifts are not built yet.
+    case notEvaluated = "not_evaluated"
+    /// No policy requires being on shift for this person.
+    case notRequired = "not_required"
+    /// On shift, grace included.
+    case onShift = "on_shift"
+    /// Off shift, and a policy requires being on shift.
+    case offShift = "off_shift"
+}
+
+/// Whether an app handles PHI.
+public enum AppSensitivity: String, Codable, CaseIterable, Sendable {
+    /// It handles protected health information.
+    case phi
+    /// It does not.
+    case nonPHI = "non_phi"
+}
+
+/// Whether emergency access is active for the device.
+public enum EmergencyInput: String, Codable, CaseIterable, Sendable {
+    case none
+    /// A clinician invoked emergency access on the device and it has not expired or ended.
+    case active
+}
