@@ -232,6 +232,24 @@ public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable, Expres
     public static let ledgerExported: AuditAction = "ledger.export"
     /// A new ledger signing key replaced the old one; the target is the new key.
     public static let ledgerKeyRotated: AuditAction = "ledger.key_rotate"
+    /// A security policy was created; the target is the policy's name.
+    public static let policyCreated: AuditAction = "policy.create"
+    /// A security policy changed; the reason gives its new version.
+    public static let policyUpdated: AuditAction = "policy.update"
+    /// A security policy was removed.
+    public static let policyRemoved: AuditAction = "policy.remove"
+    /// A device's compliance state changed; the reason gives the new state and the failures.
+    public static let complianceChanged: AuditAction = "device.compliance_change"
+    /// A device's access decision changed; the reason gives the decision and every reason.
+    public static let accessChanged: AuditAction = "device.access_change"
+    /// A clinician invoked emergency access (break-glass) on a device; the reason is theirs.
+    public static let emergencyAccessInvoked: AuditAction = "access.emergency"
+    /// A security officer reviewed an emergency access.
+    public static let emergencyAccessReviewed: AuditAction = "access.emergency_review"
+    /// An administrator revoked a device's access grants.
+    public static let grantsRevoked: AuditAction = "access.grants_revoke"
+    /// A new access grant signing key replaced the old one.
+    public static let grantKeyRotated: AuditAction = "access.key_rotate"
 }
 
 /// How an audited action ended.

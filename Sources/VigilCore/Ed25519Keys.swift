@@ -60,13 +60,14 @@ public struct Ed25519SigningKey: Sendable {
     func sign(_ message: Data) throws -> Data { try key.signature(for: message) }
 }
 
-/// A signing key as published: its public half, when it was made, and when it was retired.
-public struct LedgerKeyRecord: Sendable, Equatable {
+/// A signing key as published (a ledger key or an access grant key): its public half, when it was
+/// made, and when it was retired.
+public struct SigningKeyRecord: Sendable, Equatable {
     /// The public key.
     public let publicKey: Ed25519PublicKey
     /// When it was made.
     public let createdAt: Date
-    /// When a newer key replaced it; heads it signed before then stay valid.
+    /// When a newer key replaced it; what it signed before then stays valid.
     public let retiredAt: Date?
 
     /// Describes a key.

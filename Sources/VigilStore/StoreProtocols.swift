@@ -209,10 +209,62 @@ public protocol LedgerStore: Sendable {
     func signedHeads() async throws -> [SignedTreeHead]
 
     /// Every signing key ever used, oldest first.
-    func ledgerKeys() async throws -> [LedgerKeyRecord]
+    func ledgerKeys() async throws -> [SigningKeyRecord]
 
     /// Publishes a new signing key and retires the current one, with the event recording it.
     func addLedgerKey(_ key: Ed25519PublicKey, at time: Date, audit: AuditEventDraft) async throws
+}
+
+/// Security policies, each device's compliance and access decision, due escalation actions,
+/// emergency accesses and the access grants' public keys (`docs/compliance.md`).
+public protocol ComplianceStore: Sendable {
+    /// Every policy, by name.
+    func securityPolicies() async throws -> [SecurityPolicy]
+
+    /// Applies policy changes in one transaction, with their audit events.
+    /// - Throws: ``StoreError/conflict(_:)`` when a policy is not at the version a change expects
+    ///   (someone changed it meanwhile) or a created name is taken; nothing is written then.
+    func applyPolicyChanges(_ changes: [PolicyChange], at time: Date, audit: [AuditEventDraft]) async throws
+
+    /// Active devices after `after`, in ID order, with what evaluating them needs, at most `limit`.
+    func evaluationSubjects(after: DeviceID?, limit: Int, at now: Date) async throws -> [EvaluationSubject]
+
+    /// One device, retired or not, with what evaluating it needs; `nil` when it does not exist.
+    func evaluationSubject(deviceID: DeviceID, at now: Date) async throws -> EvaluationSubject?
+
+    /// Writes the outcomes that changed in one transaction: each device's state (only if its
+    /// recorded revision is still the one the outcome replaces), its compliance, due actions
+    /// and audit events.
+    /// - Returns: The devices whose outcome was not written because another evaluation wrote first.
+    func recordEvaluations(_ outcomes: [EvaluationOutcome]) async throws -> [DeviceID]
+
+    /// Due actions in creation order, all or one device's, all or in one state.
+    func dueActions(deviceID: DeviceID?, state: DueActionState?, _ page: PageRequest) async throws -> Page<DueAction>
+
+    /// Records an emergency access with its audit event.
+    func createEmergencyAccess(_ access: EmergencyAccess, audit: AuditEventDraft) async throws
+
+    /// The emergency access with `id`, if any.
+    func emergencyAccess(id: Identifier<EmergencyAccess>) async throws -> EmergencyAccess?
+
+    /// Emergency accesses, newest first, all or only those not reviewed yet.
+    func emergencyAccesses(unreviewedOnly: Bool, _ page: PageRequest) async throws -> Page<EmergencyAccess>
+
+    /// Changes an emergency access (its review) in one transaction, like ``PeopleStore/updatePerson(id:audit:_:)``.
+    func updateEmergencyAccess(
+        id: Identifier<EmergencyAccess>, audit: AuditEventDraft,
+        _ change: @escaping @Sendable (inout EmergencyAccess) throws -> Void
+    ) async throws -> EmergencyAccess
+
+    /// Refuses every grant of a device issued before `time`.
+    /// - Throws: ``StoreError/notFound(_:)`` when the device was never evaluated (it has no grants).
+    func revokeGrants(deviceID: DeviceID, at time: Date, audit: AuditEventDraft) async throws
+
+    /// Every access grant signing key ever used, oldest first.
+    func grantKeys() async throws -> [SigningKeyRecord]
+
+    /// Publishes a new grant signing key and retires the current one, with the event recording it.
+    func addGrantKey(_ key: Ed25519PublicKey, at time: Date, audit: AuditEventDraft) async throws
 }
 
 /// All of Vigil's persistence: the protocols above, plus the lifecycle of the connection.
@@ -220,7 +272,8 @@ public protocol LedgerStore: Sendable {
 /// A store is a ServiceLifecycle `Service`: ``run()`` must be running (in a service group, or
 /// through ``withRunningStore(_:_:)``) while the store is used.
 public protocol VigilStore:
-    PeopleStore, FacilityStore, TokenStore, AuditStore, LedgerStore, DeviceStore, BootstrapStore, Service
+    PeopleStore, FacilityStore, TokenStore, AuditStore, LedgerStore, DeviceStore, ComplianceStore, BootstrapStore,
+    Service
 {
     /// Where the data lives, for people to read; never contains a password.
     var summary: String { get }

@@ -58,13 +58,13 @@ extension AuditVerify {
     /// The keys to trust: those pinned with `--key`, else those whose private key files are in
     /// the data directory, else (with a warning) those the database publishes. The database's
     /// retirement times apply to every key it knows.
-    static func trustedKeys(pinned: [Ed25519PublicKey], files: [Ed25519PublicKey], published: [LedgerKeyRecord])
-        -> (keys: [LedgerKeyRecord], source: String)
+    static func trustedKeys(pinned: [Ed25519PublicKey], files: [Ed25519PublicKey], published: [SigningKeyRecord])
+        -> (keys: [SigningKeyRecord], source: String)
     {
-        func records(_ keys: [Ed25519PublicKey]) -> [LedgerKeyRecord] {
+        func records(_ keys: [Ed25519PublicKey]) -> [SigningKeyRecord] {
             keys.map { key in
                 published.first { $0.publicKey == key }
-                    ?? LedgerKeyRecord(publicKey: key, createdAt: Date(millisecondsSince1970: 0), retiredAt: nil)
+                    ?? SigningKeyRecord(publicKey: key, createdAt: Date(millisecondsSince1970: 0), retiredAt: nil)
             }
         }
         if !pinned.isEmpty { return (records(pinned), "Trusting the \(pinned.count) key(s) given with --key.") }

@@ -43,8 +43,8 @@ import VigilTestSupport
     }
 
     /// A key as trusted by an auditor who pinned it.
-    static func record(_ key: Ed25519SigningKey) -> LedgerKeyRecord {
-        LedgerKeyRecord(publicKey: key.publicKey, createdAt: Date(millisecondsSince1970: 0), retiredAt: nil)
+    static func record(_ key: Ed25519SigningKey) -> SigningKeyRecord {
+        SigningKeyRecord(publicKey: key.publicKey, createdAt: Date(millisecondsSince1970: 0), retiredAt: nil)
     }
 
     /// A binary literal both backends read.

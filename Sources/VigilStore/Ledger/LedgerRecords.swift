@@ -90,7 +90,7 @@ public struct StoredTreeHead: Sendable, Equatable {
     }
 }
 
-extension LedgerKeyRecord {
+extension SigningKeyRecord {
     /// Reads a row of ``LedgerSQL/keys``.
     init(storedRow row: some StoredRow) throws {
         guard let raw = try row.optionalBlob(1), let key = try? Ed25519PublicKey(rawRepresentation: raw),

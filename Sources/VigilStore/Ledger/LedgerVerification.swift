@@ -15,7 +15,7 @@ public enum LedgerVerification {
     ///   - progress: Called after each page with the entries checked and the entries in the log.
     /// - Returns: The report, naming the first divergence if any.
     public static func run(
-        _ store: any LedgerStore, keys: [LedgerKeyRecord],
+        _ store: any LedgerStore, keys: [SigningKeyRecord],
         progress: (_ checked: Int64, _ total: Int64) -> Void = { _, _ in }
     ) async throws -> LedgerVerifier.Report {
         // Heads first: a head signed meanwhile covers only entries committed before it, so the

@@ -65,6 +65,7 @@ enum PostgresMigrations {
                 """,
             ],
             then: backfillLeafHashes),
+        Migration(version: 4, name: "compliance", statements: SchemaV4.tablesAndIndexes),
     ]
 
     /// Fills in the leaf hashes of the events recorded before the ledger existed, with the

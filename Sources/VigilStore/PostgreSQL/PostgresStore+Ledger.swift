@@ -60,8 +60,8 @@ extension PostgresStore {
         try await read(LedgerSQL.allHeads) { try StoredTreeHead(storedRow: $0).head }
     }
 
-    public func ledgerKeys() async throws -> [LedgerKeyRecord] {
-        try await read(LedgerSQL.keys) { try LedgerKeyRecord(storedRow: $0) }
+    public func ledgerKeys() async throws -> [SigningKeyRecord] {
+        try await read(LedgerSQL.keys) { try SigningKeyRecord(storedRow: $0) }
     }
 
     public func addLedgerKey(_ key: Ed25519PublicKey, at time: Date, audit: AuditEventDraft) async throws {

@@ -48,6 +48,11 @@ enum SQLiteMigrations {
                 BEGIN SELECT RAISE(ABORT, 'a ledger key can only be retired, once'); END;
                 """)
         }
+        migrator.registerMigration("0004_compliance") { db in
+            for statement in SchemaV4.tablesAndIndexes {
+                try db.execute(sql: statement)
+            }
+        }
         return migrator
     }
 }

@@ -50,8 +50,8 @@ extension SQLiteStore {
         try await heads(LedgerSQL.allHeads)
     }
 
-    public func ledgerKeys() async throws -> [LedgerKeyRecord] {
-        try await pool.read { db in try db.run(LedgerSQL.keys) { try LedgerKeyRecord(storedRow: $0) } }
+    public func ledgerKeys() async throws -> [SigningKeyRecord] {
+        try await pool.read { db in try db.run(LedgerSQL.keys) { try SigningKeyRecord(storedRow: $0) } }
     }
 
     public func addLedgerKey(_ key: Ed25519PublicKey, at time: Date, audit: AuditEventDraft) async throws {
