@@ -27,6 +27,16 @@ public enum Permission: String, CaseIterable, Sendable {
     case readDevices = "devices.read"
     /// Invite devices to enroll; approve, deny and retire devices.
     case writeDevices = "devices.write"
+    /// Read security policies, devices' compliance, fleet evaluations and due actions.
+    case readPolicies = "policies.read"
+    /// Create, change and remove security policies.
+    case writePolicies = "policies.write"
+    /// List emergency accesses and the grant keys.
+    case readAccess = "access.read"
+    /// Review emergency accesses, revoke a device's grants, rotate the grant signing key.
+    case writeAccess = "access.write"
+    /// Check an access grant (for PHI services).
+    case verifyGrants = "access.verify"
 
     /// The roles that hold this permission.
     public var grantedRoles: Set<Role> {
@@ -35,7 +45,12 @@ public enum Permission: String, CaseIterable, Sendable {
         // Minimum necessary: the directory holds patients too, so nurse managers see their team
         // through scheduling (a later module), not the whole directory.
         case .readPeople: [.admin, .securityOfficer, .auditor]
-        case .writePeople, .writeFacilities, .manageAllTokens, .writeDevices: [.admin]
+        case .writePeople, .writeFacilities, .manageAllTokens, .writeDevices, .writePolicies: [.admin]
+        case .readPolicies, .readAccess: [.admin, .securityOfficer, .auditor]
+        case .writeAccess: [.admin, .securityOfficer]
+        // PHI services sign in with a token of their own; any signed-in caller may check a grant,
+        // which tells nothing to anyone who does not hold it.
+        case .verifyGrants: Set(Role.allCases)
         case .readFacilities: [.admin, .securityOfficer, .auditor, .nurseManager, .clinician]
         case .manageOwnTokens: [.admin, .securityOfficer, .nurseManager, .clinician, .patient]
         case .readAllTokens, .readAuditEvents, .readLedger, .readDevices: [.admin, .securityOfficer, .auditor]

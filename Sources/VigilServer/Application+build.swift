@@ -22,8 +22,11 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let devices = DeviceServices(store: store, publicURL: configuration.effectivePublicURL)
     let ledger = LedgerServices(store: store, dataDirectory: configuration.dataDirectory)
+    let compliance = ComplianceServices(
+        store: store, configuration: configuration, publicURL: { devices.publicURL }, logger: logger)
     let router = buildRouter(
-        configuration: configuration, store: store, registry: registry, devices: devices, ledger: ledger)
+        configuration: configuration, store: store, registry: registry, devices: devices, ledger: ledger,
+        compliance: compliance)
     let maintenance = DeviceMaintenance(
         store: store, sessions: devices.sessions, retentionDays: configuration.postureRetentionDays, logger: logger)
     var application = Application(
@@ -34,6 +37,7 @@ public func buildApplication(
             LedgerSigning(
                 signer: ledger.signer, store: store, every: Int64(configuration.ledgerSignEvery),
                 interval: .seconds(configuration.ledgerSignIntervalSeconds), logger: logger),
+            ComplianceSchedule(compliance: compliance, interval: .seconds(configuration.complianceIntervalSeconds)),
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
@@ -53,13 +57,18 @@ public func buildApplication(
 ///   - store: The store the routes read and write.
 ///   - registry: The metrics registry.
 ///   - devices: The device sessions and check-in writer; new ones when `nil`.
+///   - ledger: The ledger's signer and group commit; new ones when `nil`.
+///   - compliance: The policies, evaluations and grants; new ones when `nil`.
 /// - Returns: The router, its middleware in place.
 public func buildRouter(
     configuration: ServerConfiguration, store: any VigilStore, registry: PrometheusCollectorRegistry,
-    devices: DeviceServices? = nil, ledger: LedgerServices? = nil
+    devices: DeviceServices? = nil, ledger: LedgerServices? = nil, compliance: ComplianceServices? = nil
 ) -> Router<VigilRequestContext> {
     let devices = devices ?? DeviceServices(store: store, publicURL: configuration.effectivePublicURL)
     let ledger = ledger ?? LedgerServices(store: store, dataDirectory: configuration.dataDirectory)
+    let compliance = compliance ?? ComplianceServices(
+        store: store, configuration: configuration, publicURL: { devices.publicURL },
+        logger: Logger(label: "vigil.compliance"))
     let router = Router(context: VigilRequestContext.self)
     let catalog = RouteCatalog()
     router.add(middleware: RequestIDMiddleware())
@@ -69,12 +78,16 @@ public func buildRouter(
 
     OperationsController(store: store, registry: registry).register(on: router)
     AgentController(
-        store: store, sessions: devices.sessions, checkIns: devices.checkIns, configuration: configuration
+        store: store, sessions: devices.sessions, checkIns: devices.checkIns, compliance: compliance,
+        configuration: configuration
     ).register(on: router)
+    JWKSController(compliance: compliance).register(on: router)
 
     let api = router.group(RouterPath(APIEndpoint.prefix)).add(middleware: AuthenticationMiddleware(store: store))
     APIEndpoint.register(
-        apiEndpoints(configuration: configuration, store: store, devices: devices, ledger: ledger), on: api,
+        apiEndpoints(
+            configuration: configuration, store: store, devices: devices, ledger: ledger, compliance: compliance),
+        on: api,
         store: store)
 
     catalog.fill(from: router.routes.map { ($0.method, $0.path.description) })
@@ -83,7 +96,8 @@ public func buildRouter(
 
 /// Every `/api/v1` endpoint, with the permission each requires.
 func apiEndpoints(
-    configuration: ServerConfiguration, store: any VigilStore, devices: DeviceServices, ledger: LedgerServices
+    configuration: ServerConfiguration, store: any VigilStore, devices: DeviceServices, ledger: LedgerServices,
+    compliance: ComplianceServices
 ) -> [APIEndpoint] {
     let limit = configuration.maximumBodySize
     return MeController().endpoints
@@ -93,5 +107,7 @@ func apiEndpoints(
         + AuditEventsController(store: store).endpoints
         + LedgerController(store: store, ledger: ledger).endpoints
         + InvitationsController(store: store, bodyLimit: limit, devices: devices).endpoints
-        + DevicesController(store: store, bodyLimit: limit, sessions: devices.sessions).endpoints
+        + DevicesController(store: store, bodyLimit: limit, sessions: devices.sessions, compliance: compliance).endpoints
+        + PoliciesController(store: store, bodyLimit: limit, compliance: compliance).endpoints
+        + AccessController(store: store, bodyLimit: limit, compliance: compliance).endpoints
 }

@@ -32,6 +32,14 @@ public struct ServerConfiguration: Sendable {
     public var ledgerSignEvery: Int = 1_000
     /// Sign a ledger head at least this often, in seconds, while entries arrive.
     public var ledgerSignIntervalSeconds: Int = 60
+    /// The audience (`aud`) of access grants: the name PHI services check for.
+    public var grantAudience: String = "vigil-phi"
+    /// How long an access grant lives, in seconds; at most 900.
+    public var grantLifetimeSeconds: Int = 600
+    /// How long emergency access lasts once invoked, in minutes.
+    public var emergencyAccessMinutes: Int = 30
+    /// How often the whole fleet is evaluated again, in seconds, besides every check-in and policy change.
+    public var complianceIntervalSeconds: Int = 300
 
     /// ``publicURL``, or the address the server listens on.
     public var effectivePublicURL: String {

@@ -17,6 +17,18 @@ enum Environment {
         return integer
     }
 
+    /// An integer from the flag, else the variable, else the default, refused outside `range`.
+    /// - Parameter what: What it is, for the error, such as "grant lifetime (seconds)".
+    static func integer(
+        _ flag: Int?, _ name: String, default fallback: Int, in range: ClosedRange<Int>, what: String
+    ) throws -> Int {
+        let value = try integer(flag, name, default: fallback)
+        guard range.contains(value) else {
+            throw ValidationError("\(what) must be \(range.lowerBound) to \(range.upperBound), not \(value)")
+        }
+        return value
+    }
+
     /// A log level from the flag, else the variable, else `info`.
     static func logLevel(_ flag: String?) throws -> Logger.Level {
         let text = flag ?? value("VIGIL_LOG_LEVEL") ?? "info"

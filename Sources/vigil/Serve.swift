@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
+import VigilCore
 import VigilServer
 import VigilStore
 
@@ -53,6 +54,18 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Sign a ledger head at least this often while events arrive, in seconds, 1 to 86400 (env: VIGIL_LEDGER_SIGN_INTERVAL; default: 60).")
     var ledgerSignInterval: Int?
+
+    @Option(help: "How long an access grant lives, in seconds, 60 to 900 (env: VIGIL_GRANT_LIFETIME; default: 600).")
+    var grantLifetime: Int?
+
+    @Option(help: "The audience (aud) of access grants, which PHI services check (env: VIGIL_GRANT_AUDIENCE; default: vigil-phi).")
+    var grantAudience: String?
+
+    @Option(help: "How long emergency access lasts, in minutes, 5 to 240 (env: VIGIL_EMERGENCY_MINUTES; default: 30).")
+    var emergencyMinutes: Int?
+
+    @Option(help: "How often the whole fleet is evaluated again, in seconds, 30 to 86400, besides every check-in and policy change (env: VIGIL_COMPLIANCE_INTERVAL; default: 300).")
+    var complianceInterval: Int?
 
     func run() async throws {
         let configuration = try resolvedConfiguration()
@@ -118,6 +131,20 @@ struct Serve: AsyncParsableCommand {
         guard (1...86_400).contains(configuration.ledgerSignIntervalSeconds) else {
             throw ValidationError("ledger sign interval must be 1 to 86400 seconds")
         }
+        configuration.grantLifetimeSeconds = try Environment.integer(
+            grantLifetime, "VIGIL_GRANT_LIFETIME", default: configuration.grantLifetimeSeconds, in: 60...900,
+            what: "grant lifetime (seconds)")
+        configuration.emergencyAccessMinutes = try Environment.integer(
+            emergencyMinutes, "VIGIL_EMERGENCY_MINUTES", default: configuration.emergencyAccessMinutes, in: 5...240,
+            what: "emergency access (minutes)")
+        configuration.complianceIntervalSeconds = try Environment.integer(
+            complianceInterval, "VIGIL_COMPLIANCE_INTERVAL", default: configuration.complianceIntervalSeconds,
+            in: 30...86_400, what: "compliance interval (seconds)")
+        let audience = grantAudience ?? Environment.value("VIGIL_GRANT_AUDIENCE") ?? configuration.grantAudience
+        guard (1...200).contains(audience.count), !VigilCore.Validate.containsControlCharacters(audience) else {
+            throw ValidationError("grant audience must be 1 to 200 printable characters")
+        }
+        configuration.grantAudience = audience
         return configuration
     }
 }

@@ -122,13 +122,9 @@ import VigilCore
         #expect(throws: ValidationError.self) { try device.decideApproval(approved: false, reason: nil, by: admin, at: now) }
         try device.decideApproval(approved: false, reason: "unsupported model", by: admin, at: now)
         #expect(device.approval == .denied)
-        #expect(AccessStatus.beforePolicies(approval: .denied, reason: "unsupported model").reasons
-            == ["The device was denied: unsupported model"])
         #expect(throws: ValidationError.self) { try device.decideApproval(approved: false, reason: "x", by: admin, at: now) }
         try device.decideApproval(approved: true, reason: nil, by: admin, at: now)
         #expect(device.approval == .approved && device.approvalReason == nil)
-        #expect(AccessStatus.beforePolicies(approval: .approved, reason: nil).state == .notEvaluated)
-        #expect(AccessStatus.beforePolicies(approval: .pending, reason: nil).state == .denied)
 
         #expect(throws: ValidationError.self) { try device.rotateKey(to: "short", at: now) }
         try device.retire(disposition: .lost, custodian: " Security ", note: nil, by: admin, at: now)

@@ -31,8 +31,10 @@ import VigilTestSupport
             let answer = try server.decodeCheckIn(try await device.checkIn(server))
             #expect(answer.deviceID == deviceID)
             #expect(answer.approval == .approved)
-            #expect(answer.compliance == .notEvaluated)
-            #expect(answer.access.state == .notEvaluated)
+            // No policy governs it yet: compliant with nothing to meet, and allowed.
+            #expect(answer.compliance == .compliant)
+            #expect(answer.access.state == .allowed)
+            #expect(answer.grant != nil)
             #expect(answer.commands.isEmpty)
             #expect(answer.nextCheckInSeconds == 900)
 
@@ -45,7 +47,9 @@ import VigilTestSupport
             #expect(record["lastSeenAt"] is String)
             #expect((record["posture"] as? [String: Any])?["passcodeLengthClass"] as? String == "medium")
             let history = try #require(detail["recentHistory"] as? [[String: Any]])
-            #expect(history.map { $0["action"] as? String } == ["device.enroll"])
+            #expect(
+                history.map { $0["action"] as? String }
+                    == ["device.access_change", "device.compliance_change", "device.enroll"])
 
             let postures = try await server.send(.get, "/api/v1/devices/\(deviceID)/postures", as: .securityOfficer)
             #expect((try postures.json()["items"] as? [Any])?.count == 1)
@@ -83,13 +87,17 @@ import VigilTestSupport
 
             let after = try server.decodeCheckIn(try await device.checkIn(server))
             #expect(after.approval == .approved)
-            #expect(after.access.state == .notEvaluated)
+            #expect(after.access.state == .allowed)
             let postures = try await server.store.postureHistory(deviceID: deviceID, .first)
             #expect(postures.items.isEmpty, "a personal device keeps only its latest posture")
 
             let history = try await server.send(.get, "/api/v1/devices/\(deviceID)/history", as: .auditor)
             let actions = (try history.json()["items"] as? [[String: Any]])?.map { $0["action"] as? String }
-            #expect(actions == ["device.approve", "device.enroll"])
+            #expect(
+                actions == [
+                    "device.access_change", "device.approve", "device.access_change", "device.compliance_change",
+                    "device.enroll",
+                ])
         }
     }
 

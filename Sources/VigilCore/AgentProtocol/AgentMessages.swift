@@ -110,8 +110,7 @@ public struct SessionResponse: Codable, Sendable, Equatable {
     }
 }
 
-/// Whether a device may reach PHI, and why not. Computed by the access decision of a later
-/// module; until then ``State/notEvaluated``.
+/// Whether a device may reach PHI, and why not: the access decision (`docs/compliance.md`).
 public struct AccessStatus: Codable, Sendable, Equatable {
     public enum State: String, Codable, Sendable, CaseIterable {
         case notEvaluated = "not_evaluated"
@@ -122,10 +121,75 @@ public struct AccessStatus: Codable, Sendable, Equatable {
     public var state: State
     /// Every reason for a denial.
     public var reasons: [String]
+    /// What else the decision took into account (a grace period, emergency access, inputs not
+    /// evaluated yet).
+    public var notes: [String]?
 
-    public init(state: State, reasons: [String]) {
+    public init(state: State, reasons: [String], notes: [String]? = nil) {
         self.state = state
         self.reasons = reasons
+        self.notes = notes
+    }
+
+    /// The status a decision gives.
+    public init(_ decision: AccessDecision) {
+        self.init(
+            state: decision.allowed ? .allowed : .denied, reasons: decision.denialReasons.map(\.message),
+            notes: decision.noteReasons.map(\.message))
+    }
+}
+
+/// A grant as the device receives it.
+public struct IssuedGrant: Codable, Sendable, Equatable {
+    /// The signed JWT.
+    public var token: String
+    /// When it expires; ask for a new one before.
+    public var expiresAt: Date
+    /// Whether it was issued under emergency access.
+    public var emergency: Bool
+
+    public init(token: String, expiresAt: Date, emergency: Bool) {
+        self.token = token
+        self.expiresAt = expiresAt
+        self.emergency = emergency
+    }
+}
+
+/// The answer to `POST /agent/v1/grant`: the decision, and a fresh grant when it allows.
+public struct GrantResponse: Codable, Sendable, Equatable {
+    public var access: AccessStatus
+    /// Absent when access is denied.
+    public var grant: IssuedGrant?
+
+    public init(access: AccessStatus, grant: IssuedGrant?) {
+        self.access = access
+        self.grant = grant
+    }
+}
+
+/// `POST /agent/v1/emergency`: a clinician invokes emergency access on the device.
+public struct EmergencyRequest: Codable, Sendable, Equatable {
+    /// Why, in the clinician's words (10 to 500 characters); recorded for review.
+    public var reason: String
+
+    public init(reason: String) { self.reason = reason }
+}
+
+/// The answer to an emergency access request.
+public struct EmergencyResponse: Codable, Sendable, Equatable {
+    /// The emergency access, for its review.
+    public var emergencyID: String
+    /// When it ends.
+    public var expiresAt: Date
+    public var access: AccessStatus
+    /// The emergency grant; absent if something still denies access.
+    public var grant: IssuedGrant?
+
+    public init(emergencyID: String, expiresAt: Date, access: AccessStatus, grant: IssuedGrant?) {
+        self.emergencyID = emergencyID
+        self.expiresAt = expiresAt
+        self.access = access
+        self.grant = grant
     }
 }
 
@@ -155,10 +219,13 @@ public struct CheckInResponse: Codable, Sendable, Equatable {
     /// When to check in next, in seconds (before jitter).
     public var nextCheckInSeconds: Int
     public var serverTime: Date
+    /// A fresh access grant when access is allowed; absent when denied.
+    public var grant: IssuedGrant?
 
     public init(
         deviceID: DeviceID, approval: ApprovalState, approvalReason: String?, compliance: ComplianceState,
-        access: AccessStatus, commands: [PendingCommand], nextCheckInSeconds: Int, serverTime: Date
+        access: AccessStatus, commands: [PendingCommand], nextCheckInSeconds: Int, serverTime: Date,
+        grant: IssuedGrant? = nil
     ) {
         self.deviceID = deviceID
         self.approval = approval
@@ -168,6 +235,7 @@ public struct CheckInResponse: Codable, Sendable, Equatable {
         self.commands = commands
         self.nextCheckInSeconds = nextCheckInSeconds
         self.serverTime = serverTime
+        self.grant = grant
     }
 }
 
@@ -197,21 +265,5 @@ public struct KeyRotationResponse: Codable, Sendable, Equatable {
     public init(deviceID: DeviceID, rotatedAt: Date) {
         self.deviceID = deviceID
         self.rotatedAt = rotatedAt
-    }
-}
-
-extension AccessStatus {
-    /// The access a device has before any security policy is evaluated: none unless approved,
-    /// and "not evaluated" for approved devices until the access decision covers them.
-    /// - Parameters:
-    ///   - approval: The device's approval.
-    ///   - reason: The administrator's reason for a denial.
-    public static func beforePolicies(approval: ApprovalState, reason: String?) -> AccessStatus {
-        switch approval {
-        case .approved: AccessStatus(state: .notEvaluated, reasons: [])
-        case .pending: AccessStatus(state: .denied, reasons: ["The device is waiting for an administrator's approval."])
-        case .denied:
-            AccessStatus(state: .denied, reasons: ["The device was denied" + (reason.map { ": \($0)" } ?? ".")])
-        }
     }
 }

@@ -76,7 +76,7 @@ public struct ComplianceEvaluator: Sendable {
             let age = posture.securityPatchDate.flatMap { CivilDate.daysBetween($0, and: now) }
             record(.maximumPatchAgeDays, expected: "patched within \(days) days",
                    actual: posture.securityPatchDate.map { date in age.map { "\(date) (\($0) days ago)" } ?? date },
-                   passes: age.map { $0 <= days } ?? false)
+                   passes: age.map { (-1...days).contains($0) } ?? false)
         }
         if let needed = required.passcodeRequired {
             record(.passcodeRequired, expected: needed ? "a passcode is set" : "not required",
@@ -113,7 +113,7 @@ public struct ComplianceEvaluator: Sendable {
                    passes: models.contains { $0.lowercased() == model })
         }
         if let days = required.maximumDaysSinceCheckIn {
-            let since = device.lastSeenAt.map { Int(now.timeIntervalSince($0) / 86_400) }
+            let since = device.lastSeenAt.map { Int(max(0, now.timeIntervalSince($0)) / 86_400) }
             record(.maximumDaysSinceCheckIn, expected: "checked in within \(days) days",
                    actual: since.map { "\($0) days ago" }, passes: since.map { $0 <= days } ?? false)
         }

@@ -5,7 +5,8 @@ import Foundation
 public struct PolicyRequirements: Codable, Sendable, Equatable {
     /// The oldest operating system version allowed, per platform, such as `ios: "17.0"`.
     public var minimumOSVersion: [Platform: String]?
-    /// The most days since the device's latest security patch.
+    /// The most days since the device's latest security patch (a patch date more than a day in the
+    /// future fails: the device misreports it).
     public var maximumPatchAgeDays: Int?
     /// Whether a passcode must be set.
     public var passcodeRequired: Bool?
@@ -109,8 +110,10 @@ public struct PolicyRequirements: Codable, Sendable, Equatable {
             return text
         }
         if let versions = minimumOSVersion {
-            checked.minimumOSVersion = try versions.reduce(into: [:]) { result, entry in
-                result[entry.key] = try version(entry.value, "minimumOSVersion.\(entry.key.rawValue)")
+            checked.minimumOSVersion = [:]
+            for platform in Platform.allCases {
+                guard let minimum = versions[platform] else { continue }
+                checked.minimumOSVersion?[platform] = try version(minimum, "minimumOSVersion.\(platform.rawValue)")
             }
         }
         try range(maximumPatchAgeDays, "maximumPatchAgeDays", 0...3_650)

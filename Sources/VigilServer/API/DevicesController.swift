@@ -9,6 +9,8 @@ struct DevicesController {
     let bodyLimit: Int
     /// Retirement ends the device's sessions at once.
     let sessions: DeviceSessions
+    /// Approval and retirement change the device's access decision at once.
+    let compliance: ComplianceServices
 
     var endpoints: [APIEndpoint] {
         [
@@ -114,6 +116,7 @@ struct DevicesController {
         ) { device in
             try device.decideApproval(approved: approved, reason: body.reason, by: identity.person.id, at: now)
         }
+        _ = try await compliance.evaluator.evaluate(id, actor: .person(identity), at: now)
         return try APIJSON.response(DeviceResource(device))
     }
 
@@ -132,6 +135,7 @@ struct DevicesController {
                 at: now)
         }
         sessions.endSessions(of: id)
+        _ = try await compliance.evaluator.evaluate(id, actor: .person(identity), at: now)
         return try APIJSON.response(DeviceResource(device))
     }
 

@@ -12,6 +12,7 @@ struct AgentController {
     let store: any VigilStore
     let sessions: DeviceSessions
     let checkIns: CheckInBatcher
+    let compliance: ComplianceServices
     let configuration: ServerConfiguration
 
     /// The routes, for the router and the OpenAPI check.
@@ -23,6 +24,8 @@ struct AgentController {
         group.post("session", use: openSession)
         group.post("checkin", use: checkIn)
         group.post("key", use: rotateKey)
+        group.post("grant", use: renewGrant)
+        group.post("emergency", use: invokeEmergency)
     }
 
     @Sendable func enroll(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
@@ -113,16 +116,18 @@ struct AgentController {
         let (deviceID, data) = try await authenticate(request, context)
         let posture = try JSONBody.decode(Posture.self, from: data, knownFields: nil).validated()
         let now = Date().roundedToMilliseconds
-        guard let state = try await checkIns.record(DeviceCheckIn(deviceID: deviceID, posture: posture, at: now)) else {
+        guard let state = try await checkIns.record(DeviceCheckIn(deviceID: deviceID, posture: posture, at: now)),
+            let (subject, access) = try await compliance.evaluator.evaluate(deviceID, actor: .device(deviceID), at: now)
+        else {
             sessions.endSessions(of: deviceID)
             throw AgentProblem.retired
         }
         return try APIJSON.response(
             CheckInResponse(
                 deviceID: deviceID, approval: state.approval, approvalReason: state.approvalReason,
-                compliance: state.compliance,
-                access: .beforePolicies(approval: state.approval, reason: state.approvalReason), commands: [],
-                nextCheckInSeconds: configuration.checkInIntervalSeconds, serverTime: now))
+                compliance: access.compliance.state, access: AccessStatus(access.decision), commands: [],
+                nextCheckInSeconds: configuration.checkInIntervalSeconds, serverTime: now,
+                grant: try await compliance.grants.grant(for: subject, state: access, at: now)))
     }
 
     @Sendable func rotateKey(_ request: Request, _ context: VigilRequestContext) async throws -> Response {

@@ -1,0 +1,83 @@
+import Foundation
+import VigilCore
+import VigilStore
+
+/// Issues access grants to devices the decision allows, and checks grants for PHI services
+/// (`docs/compliance.md`, "Access grants").
+struct GrantIssuer: Sendable {
+    let keys: GrantKeys
+    let store: any VigilStore
+    let policies: PolicyRegistry
+    /// The `iss` of every grant: the server's public URL.
+    let issuer: @Sendable () -> String
+    /// The `aud` of every grant: the PHI services' name.
+    let audience: String
+    /// How long a grant lives, at most 15 minutes.
+    let lifetime: TimeInterval
+
+    /// The scopes of every grant.
+    static let scope = "phi.read phi.write"
+
+    /// A grant for a device whose recorded decision allows PHI; `nil` when it denies.
+    func grant(for subject: EvaluationSubject, state: DeviceAccessState, at now: Date = Date()) async throws
+        -> IssuedGrant?
+    {
+        guard state.decision.allowed, subject.device.custody == .inService else { return nil }
+        let emergency = state.decision.notes.contains(.emergencyAccess)
+        var lifetime = lifetime
+        if emergency, let until = subject.emergencyUntil { lifetime = min(lifetime, until.timeIntervalSince(now)) }
+        guard lifetime >= 1 else { return nil }
+        let claims = try AccessGrantClaims(
+            issuer: issuer(), person: subject.device.personID.rawValue, audience: audience,
+            device: subject.device.id.rawValue, facility: subject.device.facilityID?.rawValue, scope: Self.scope,
+            emergencyID: emergency ? "emergency" : nil, at: now, lifetime: lifetime)
+        let token = try JSONWebToken.sign(claims, with: try await keys.current())
+        return IssuedGrant(
+            token: token, expiresAt: Date(timeIntervalSince1970: Double(claims.exp)), emergency: emergency)
+    }
+
+    /// Checks a grant: its signature, audience and lifetime, then whether the device may still
+    /// reach PHI now and the grant was not revoked.
+    func verify(_ token: String, at now: Date = Date().roundedToMilliseconds) async throws -> GrantVerification {
+        let claims: AccessGrantClaims
+        do {
+            claims = try JSONWebToken.verify(token, as: AccessGrantClaims.self, keys: try await keys.verificationKeys(at: now))
+                .claims
+            try claims.check(audience: audience, at: now)
+        } catch let error as JSONWebTokenError {
+            return .refused("invalid", error.description)
+        } catch let error as AccessGrantRefusal {
+            return .refused(error == .expired ? "expired" : "invalid", error.description)
+        }
+        guard let deviceID = DeviceID(validating: claims.device),
+            let subject = try await store.evaluationSubject(deviceID: deviceID, at: now),
+            subject.device.personID.rawValue == claims.sub
+        else { return .refused("unknown_device", "The grant names a device or person Vigil does not know.") }
+        if let revoked = subject.recorded?.grantsRevokedAt, Double(claims.iat) * 1_000 < Double(revoked.millisecondsSince1970) {
+            return .refused("revoked", "The device's grants were revoked after this one was issued.")
+        }
+        let evaluator = try await policies.evaluator()
+        let decision = evaluator.evaluate(subject, at: now, actor: .system("grant verification")).state.decision
+        guard decision.allowed else {
+            return .refused("denied", "The device may no longer reach PHI: " + decision.denialReasons.map(\.message).joined(separator: " "))
+        }
+        if claims.emergency, !decision.notes.contains(.emergencyAccess) {
+            return .refused("emergency_ended", "The emergency access this grant was issued under has ended.")
+        }
+        return GrantVerification(active: true, reason: nil, claims: claims)
+    }
+}
+
+/// The answer of `POST /api/v1/access/verify`.
+struct GrantVerification: Codable, Sendable, Equatable {
+    /// Whether the grant is good now.
+    var active: Bool
+    /// Why not.
+    var reason: AccessReason?
+    /// The grant's claims, when it is good.
+    var claims: AccessGrantClaims?
+
+    static func refused(_ code: String, _ message: String) -> GrantVerification {
+        GrantVerification(active: false, reason: AccessReason(code: code, message: message), claims: nil)
+    }
+}
