@@ -48,9 +48,9 @@ public enum Permission: String, CaseIterable, Sendable {
         case .writePeople, .writeFacilities, .manageAllTokens, .writeDevices, .writePolicies: [.admin]
         case .readPolicies, .readAccess: [.admin, .securityOfficer, .auditor]
         case .writeAccess: [.admin, .securityOfficer]
-        // PHI services sign in with a token of their own; any signed-in caller may check a grant,
-        // which tells nothing to anyone who does not hold it.
-        case .verifyGrants: Set(Role.allCases)
+        // A PHI service signs in with a token of a staff member or service account of its own;
+        // a grant tells nothing to anyone who does not hold it.
+        case .verifyGrants: [.admin, .securityOfficer, .nurseManager, .clinician]
         case .readFacilities: [.admin, .securityOfficer, .auditor, .nurseManager, .clinician]
         case .manageOwnTokens: [.admin, .securityOfficer, .nurseManager, .clinician, .patient]
         case .readAllTokens, .readAuditEvents, .readLedger, .readDevices: [.admin, .securityOfficer, .auditor]

@@ -17,11 +17,12 @@ import VigilCore
         let auditorPermissions = Permission.allCases.filter { $0.isGranted(to: [.auditor]) }
         #expect(Set(auditorPermissions) == [
             .readSelf, .readPeople, .readFacilities, .readAllTokens, .readAuditEvents, .readLedger, .readDevices,
+            .readPolicies, .readAccess,
         ])
     }
 
     @Test func onlyAdministratorsWrite() {
-        for permission in [Permission.writePeople, .writeFacilities, .manageAllTokens, .writeDevices] {
+        for permission in [Permission.writePeople, .writeFacilities, .manageAllTokens, .writeDevices, .writePolicies] {
             #expect(permission.grantedRoles == [.admin])
         }
     }

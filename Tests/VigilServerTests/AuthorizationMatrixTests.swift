@@ -43,6 +43,23 @@ import VigilTestSupport
         "POST /api/v1/devices/{id}/approve": [.admin],
         "POST /api/v1/devices/{id}/deny": [.admin],
         "POST /api/v1/devices/{id}/retire": [.admin],
+        "GET /api/v1/devices/{id}/compliance": [.admin, .securityOfficer, .auditor],
+        "POST /api/v1/devices/{id}/grants/revoke": [.admin, .securityOfficer],
+        "GET /api/v1/due-actions": [.admin, .securityOfficer, .auditor],
+        "GET /api/v1/policies": [.admin, .securityOfficer, .auditor],
+        "PUT /api/v1/policies": [.admin],
+        "GET /api/v1/policies/{name}": [.admin, .securityOfficer, .auditor],
+        "PUT /api/v1/policies/{name}": [.admin],
+        "DELETE /api/v1/policies/{name}": [.admin],
+        "GET /api/v1/policy-evaluations": [.admin, .securityOfficer, .auditor],
+        "POST /api/v1/policy-evaluations": [.admin],
+        "GET /api/v1/policy-evaluations/{id}": [.admin, .securityOfficer, .auditor],
+        "POST /api/v1/access/verify": [.admin, .securityOfficer, .nurseManager, .clinician],
+        "GET /api/v1/access/keys": [.admin, .securityOfficer, .auditor],
+        "POST /api/v1/access/keys": [.admin, .securityOfficer],
+        "GET /api/v1/emergency-accesses": [.admin, .securityOfficer, .auditor],
+        "GET /api/v1/emergency-accesses/{id}": [.admin, .securityOfficer, .auditor],
+        "POST /api/v1/emergency-accesses/{id}/review": [.admin, .securityOfficer],
     ]
 
     @Test func theTableCoversEveryAPIRoute() throws {
@@ -74,9 +91,14 @@ import VigilTestSupport
                 let anonymous = try await server.send(method, Self.concrete(String(parts[1]), for: .admin, cast: server.cast))
                 #expect(anonymous.status == .unauthorized, "\(route) without a token")
             }
-            let recorded = try await server.store.auditEvents(
-                AuditEventFilter(action: .authorizationDenied), try PageRequest(limit: 200)
-            ).items.count
+            var recorded = 0
+            var page = try PageRequest(limit: 200)
+            while true {
+                let events = try await server.store.auditEvents(AuditEventFilter(action: .authorizationDenied), page)
+                recorded += events.items.count
+                guard let next = events.nextAfter else { break }
+                page = try PageRequest(limit: 200, after: next)
+            }
             #expect(recorded == denials)
         }
     }

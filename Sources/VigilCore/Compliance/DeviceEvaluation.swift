@@ -11,18 +11,33 @@ public struct EvaluationSubject: Sendable, Equatable {
     public var personStatus: PersonStatus
     /// What the last evaluation recorded; `nil` before the first.
     public var recorded: DeviceAccessState?
-    /// The end of the device's active emergency access, if one is active.
-    public var emergencyUntil: Date?
+    /// The device's emergency access active at the time of reading, if any.
+    public var emergency: ActiveEmergency?
 
     /// Bundles a subject.
     public init(
-        device: Device, roles: Set<Role>, personStatus: PersonStatus, recorded: DeviceAccessState?, emergencyUntil: Date?
+        device: Device, roles: Set<Role>, personStatus: PersonStatus, recorded: DeviceAccessState?,
+        emergency: ActiveEmergency?
     ) {
         self.device = device
         self.roles = roles
         self.personStatus = personStatus
         self.recorded = recorded
-        self.emergencyUntil = emergencyUntil
+        self.emergency = emergency
+    }
+}
+
+/// An emergency access in force on a device.
+public struct ActiveEmergency: Sendable, Equatable {
+    /// The emergency access.
+    public var id: Identifier<EmergencyAccess>
+    /// When it ends.
+    public var until: Date
+
+    /// Names an emergency access and its end.
+    public init(id: Identifier<EmergencyAccess>, until: Date) {
+        self.id = id
+        self.until = until
     }
 }
 
@@ -136,7 +151,7 @@ extension ComplianceEvaluator {
         let report = evaluate(
             device, roles: subject.roles, previous: recorded?.compliance ?? .notEvaluated, at: now, effective: effective)
         let failures = report.failures.map(\.requirement)
-        let emergency: EmergencyInput = subject.emergencyUntil.map { $0 > now } == true ? .active : .none
+        let emergency: EmergencyInput = subject.emergency.map { $0.until > now } == true ? .active : .none
         let decision = AccessDecision.decide(
             AccessInputs(
                 approval: device.approval, custody: device.custody, personStatus: subject.personStatus,

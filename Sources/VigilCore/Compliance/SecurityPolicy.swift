@@ -38,6 +38,24 @@ public struct SecurityPolicy: Codable, Sendable, Equatable {
         self.escalation = escalation
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case name, description, version, priority, scope, requirements, gracePeriodMinutes, escalation
+    }
+
+    /// Reads a policy; the version, priority, scope and requirements may be left out (1, 0, every
+    /// device, none).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        version = try container.decodeIfPresent(Int.self, forKey: .version) ?? 1
+        priority = try container.decodeIfPresent(Int.self, forKey: .priority) ?? 0
+        scope = try container.decodeIfPresent(PolicyScope.self, forKey: .scope) ?? PolicyScope()
+        requirements = try container.decodeIfPresent(PolicyRequirements.self, forKey: .requirements) ?? PolicyRequirements()
+        gracePeriodMinutes = try container.decodeIfPresent(Int.self, forKey: .gracePeriodMinutes)
+        escalation = try container.decodeIfPresent([EscalationStep].self, forKey: .escalation)
+    }
+
     /// Whether two policies say the same thing, whatever their versions.
     public func hasSameContent(as other: SecurityPolicy) -> Bool {
         var other = other

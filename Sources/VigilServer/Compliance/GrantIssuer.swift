@@ -23,17 +23,21 @@ struct GrantIssuer: Sendable {
         -> IssuedGrant?
     {
         guard state.decision.allowed, subject.device.custody == .inService else { return nil }
-        let emergency = state.decision.notes.contains(.emergencyAccess)
+        let emergency = state.decision.notes.contains(.emergencyAccess) ? subject.emergency : nil
         var lifetime = lifetime
-        if emergency, let until = subject.emergencyUntil { lifetime = min(lifetime, until.timeIntervalSince(now)) }
+        if let emergency { lifetime = min(lifetime, emergency.until.timeIntervalSince(now)) }
         guard lifetime >= 1 else { return nil }
+        // Grants carry whole seconds: one issued after a revocation in the same second is dated
+        // the next second, so that verification, which refuses grants dated before the
+        // revocation, tells the two apart.
+        let issuedAt = max(now, state.grantsRevokedAt.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.up)) } ?? now)
         let claims = try AccessGrantClaims(
             issuer: issuer(), person: subject.device.personID.rawValue, audience: audience,
             device: subject.device.id.rawValue, facility: subject.device.facilityID?.rawValue, scope: Self.scope,
-            emergencyID: emergency ? "emergency" : nil, at: now, lifetime: lifetime)
+            emergencyID: emergency?.id.rawValue, at: issuedAt, lifetime: lifetime)
         let token = try JSONWebToken.sign(claims, with: try await keys.current())
         return IssuedGrant(
-            token: token, expiresAt: Date(timeIntervalSince1970: Double(claims.exp)), emergency: emergency)
+            token: token, expiresAt: Date(timeIntervalSince1970: Double(claims.exp)), emergency: emergency != nil)
     }
 
     /// Checks a grant: its signature, audience and lifetime, then whether the device may still
@@ -61,7 +65,7 @@ struct GrantIssuer: Sendable {
         guard decision.allowed else {
             return .refused("denied", "The device may no longer reach PHI: " + decision.denialReasons.map(\.message).joined(separator: " "))
         }
-        if claims.emergency, !decision.notes.contains(.emergencyAccess) {
+        if claims.emergency, !decision.notes.contains(.emergencyAccess) || claims.emergencyID != subject.emergency?.id.rawValue {
             return .refused("emergency_ended", "The emergency access this grant was issued under has ended.")
         }
         return GrantVerification(active: true, reason: nil, claims: claims)

@@ -76,10 +76,9 @@ struct PoliciesController {
     @Sendable func put(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let name = try Self.pathName(context)
         let dryRun = try Self.dryRun(request)
-        let data = try await request.collectJSONBody(limit: bodyLimit)
-        var policy = try JSONBody.decode(SecurityPolicy.self, from: data, knownFields: nil)
+        let data = try Self.naming(try await request.collectJSONBody(limit: bodyLimit), name)
+        let policy = try JSONBody.decode(SecurityPolicy.self, from: data, knownFields: nil)
         try PolicyBodyCheck.refuseUnknownFields(in: data, decoded: policy)
-        policy.name = name
         return try await apply(to: [try Self.validated(policy, field: nil)], removingOthers: false, dryRun: dryRun, context: context)
     }
 
@@ -134,6 +133,19 @@ struct PoliciesController {
             throw Problem.notFound("There is no policy with this name.")
         }
         return name
+    }
+
+    /// The body of `PUT /policies/{name}` with the name of the path, which a body may repeat but
+    /// not contradict.
+    static func naming(_ data: Data, _ name: String) throws -> Data {
+        guard var object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw Problem.invalidBody("The body must be a JSON object.")
+        }
+        if let named = object["name"], named as? String != name {
+            throw Problem.invalidField("name", "must be the name in the path, \(name), or be left out")
+        }
+        object["name"] = name
+        return try JSONSerialization.data(withJSONObject: object)
     }
 
     static func dryRun(_ request: Request) throws -> Bool {

@@ -46,7 +46,9 @@ extension EvaluationSubject {
         self.init(
             device: device, roles: try StoredList.decode(try row.text(base), as: Role.self, column: "people.roles"),
             personStatus: try row.enumeration(base + 1, column: "people.status"), recorded: recorded,
-            emergencyUntil: try row.optionalDate(base + 12))
+            emergency: try row.optionalIdentifier(base + 12).map { id in
+                ActiveEmergency(id: id, until: try row.date(base + 13))
+            })
     }
 }
 

@@ -43,17 +43,20 @@ enum ComplianceSQL {
     }
 
     /// Active devices after `after` in ID order (or the one device `deviceID`, retired or not),
-    /// with their person's roles and status, their recorded evaluation and the end of any
-    /// emergency access active at `now`.
+    /// with their person's roles and status, their recorded evaluation and the emergency access
+    /// active at `now` that lasts longest, if any.
     static func subjects(after: DeviceID?, deviceID: DeviceID?, limit: Int, at now: Date) -> SQLStatement {
         let deviceColumns = DeviceColumns.device.split(separator: ",")
             .map { "d." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
         var statement = SQLStatement(
             """
             SELECT \(deviceColumns), p.roles, p.status, \(accessColumns),
-                (SELECT MAX(e.expires_at) FROM emergency_accesses e
-                 WHERE e.device_id = d.id AND e.started_at <= ? AND e.expires_at > ?)
+                e.id, e.expires_at
             FROM devices d JOIN people p ON p.id = d.person_id LEFT JOIN device_access a ON a.device_id = d.id
+            LEFT JOIN emergency_accesses e ON e.id = (
+                SELECT latest.id FROM emergency_accesses latest
+                WHERE latest.device_id = d.id AND latest.started_at <= ? AND latest.expires_at > ?
+                ORDER BY latest.expires_at DESC LIMIT 1)
             """, [.date(now), .date(now)])
         if let deviceID {
             statement.sql += " WHERE d.id = ?"
