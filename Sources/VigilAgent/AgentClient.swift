@@ -79,7 +79,7 @@ public actor AgentClient {
     }
 
     /// Runs `operation` when no other request is under way, and remembers a retirement.
-    private func exclusively<Result>(_ operation: () async throws -> Result) async throws -> Result {
+    func exclusively<Result>(_ operation: () async throws -> Result) async throws -> Result {
         while isBusy {
             await withCheckedContinuation { waiting.append($0) }
         }

@@ -291,12 +291,21 @@ public struct SeedData: Sendable {
     public var people: [Person]
     /// Tokens with the hashes of their secrets.
     public var tokens: [(token: APIToken, secretHash: String)]
+    /// Enrollment invitations with the hashes of their codes, for the devices.
+    public var invitations: [(invitation: EnrollmentInvitation, codeHash: String)]
+    /// Enrolled devices, with their latest postures (a simulated fleet, for benchmarks).
+    public var devices: [Device]
 
     /// Bundles records to load.
-    public init(facilities: [Facility], people: [Person], tokens: [(token: APIToken, secretHash: String)]) {
+    public init(
+        facilities: [Facility], people: [Person], tokens: [(token: APIToken, secretHash: String)],
+        invitations: [(invitation: EnrollmentInvitation, codeHash: String)] = [], devices: [Device] = []
+    ) {
         self.facilities = facilities
         self.people = people
         self.tokens = tokens
+        self.invitations = invitations
+        self.devices = devices
     }
 }
 

@@ -15,9 +15,9 @@ struct AgentCommand: AsyncParsableCommand {
             The device's identity, including its private key, is kept in ./vigil-agent/identity.json \
             (mode 0600) unless --state-dir says otherwise.
             """,
-        subcommands: [Enroll.self, Run.self])
+        subcommands: [Enroll.self, Run.self, Emergency.self])
 
-    /// Where the agent keeps its identity: the option both subcommands share.
+    /// Where the agent keeps its identity: the option every subcommand shares.
     struct StateOptions: ParsableArguments {
         @Option(
             name: .customLong("state-dir"),
@@ -132,6 +132,12 @@ struct AgentCommand: AsyncParsableCommand {
         @Flag(help: "Check in once and exit; exit non-zero when the check-in fails.")
         var once = false
 
+        @Option(
+            help: ArgumentHelp(
+                "Report the posture with this flaw, to watch the device turn noncompliant (repeatable): \(PostureFlaw.allCases.map(\.rawValue).joined(separator: ", ")).",
+                valueName: "flaw"))
+        var misbehave: [PostureFlaw] = []
+
         func run() async throws {
             let client: AgentClient
             do {
@@ -139,7 +145,7 @@ struct AgentCommand: AsyncParsableCommand {
             } catch let error as AgentError {
                 throw CommandFailure(error.description)
             }
-            let provider = LinuxPostureProvider()
+            let provider = MisbehavingPostureProvider(base: LinuxPostureProvider(), flaws: misbehave)
             if once {
                 do {
                     let response = try await client.checkIn(await provider.currentPosture())
@@ -164,8 +170,11 @@ struct AgentCommand: AsyncParsableCommand {
         /// One line about a check-in's answer.
         static func line(_ response: CheckInResponse, nextIn delay: TimeInterval) -> String {
             let reasons = response.access.reasons.isEmpty ? "" : " (\(response.access.reasons.joined(separator: "; ")))"
+            let failing = response.failingRequirements.flatMap { $0.isEmpty ? nil : $0 }
+                .map { " (failing: \($0.joined(separator: ", ")))" } ?? ""
+            let grant = response.grant.map { ", grant until \(RFC3339.format($0.expiresAt))" } ?? ""
             return "\(RFC3339.format(Date())) checked in: approval \(response.approval.rawValue), "
-                + "compliance \(response.compliance.rawValue), access \(response.access.state.rawValue)\(reasons), "
+                + "compliance \(response.compliance.rawValue)\(failing), access \(response.access.state.rawValue)\(reasons)\(grant), "
                 + "next check-in in \(duration(delay))"
         }
 
@@ -188,3 +197,5 @@ struct AgentCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension PostureFlaw: ExpressibleByArgument {}

@@ -11,5 +11,7 @@ struct Vigil: AsyncParsableCommand {
             Create the first administrator with `vigil admin bootstrap`, which prints its API token.
             Every option can also be set with the VIGIL_* environment variable named in its help.
             """,
-        subcommands: [Serve.self, Admin.self, Audit.self, AgentCommand.self, Simulate.self, Bench.self])
+        subcommands: [
+            Serve.self, Admin.self, PolicyCommand.self, Audit.self, AgentCommand.self, Simulate.self, Bench.self,
+        ])
 }

@@ -221,11 +221,14 @@ public struct CheckInResponse: Codable, Sendable, Equatable {
     public var serverTime: Date
     /// A fresh access grant when access is allowed; absent when denied.
     public var grant: IssuedGrant?
+    /// The requirements of its policy the device fails, such as `passcodeRequired`, so that the
+    /// agent can tell its person what to fix.
+    public var failingRequirements: [String]?
 
     public init(
         deviceID: DeviceID, approval: ApprovalState, approvalReason: String?, compliance: ComplianceState,
         access: AccessStatus, commands: [PendingCommand], nextCheckInSeconds: Int, serverTime: Date,
-        grant: IssuedGrant? = nil
+        grant: IssuedGrant? = nil, failingRequirements: [String]? = nil
     ) {
         self.deviceID = deviceID
         self.approval = approval
@@ -236,6 +239,7 @@ public struct CheckInResponse: Codable, Sendable, Equatable {
         self.nextCheckInSeconds = nextCheckInSeconds
         self.serverTime = serverTime
         self.grant = grant
+        self.failingRequirements = failingRequirements
     }
 }
 

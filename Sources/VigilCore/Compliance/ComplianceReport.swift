@@ -24,6 +24,18 @@ public struct RequirementResult: Codable, Sendable, Equatable {
         self.actual = actual
         self.outcome = outcome
     }
+
+    private enum CodingKeys: String, CodingKey { case requirement, policy, expected, actual, outcome }
+
+    /// Writes every field, `actual` as `null` when the device reported nothing.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(requirement, forKey: .requirement)
+        try container.encode(policy, forKey: .policy)
+        try container.encode(expected, forKey: .expected)
+        try container.encode(actual, forKey: .actual)
+        try container.encode(outcome, forKey: .outcome)
+    }
 }
 
 /// The outcome of one requirement.

@@ -127,7 +127,8 @@ struct AgentController {
                 deviceID: deviceID, approval: state.approval, approvalReason: state.approvalReason,
                 compliance: access.compliance.state, access: AccessStatus(access.decision), commands: [],
                 nextCheckInSeconds: configuration.checkInIntervalSeconds, serverTime: now,
-                grant: try await compliance.grants.grant(for: subject, state: access, at: now)))
+                grant: try await compliance.grants.grant(for: subject, state: access, at: now),
+                failingRequirements: access.failures.map(\.rawValue)))
     }
 
     @Sendable func rotateKey(_ request: Request, _ context: VigilRequestContext) async throws -> Response {

@@ -43,6 +43,9 @@ public final class ComplianceServices: Sendable {
 
     /// Waits until no fleet evaluation is queued or running.
     public func waitForFleetEvaluations() async { await fleet.waitUntilIdle() }
+
+    /// A recent fleet evaluation, with its progress.
+    public func fleetEvaluation(id: String) async -> FleetEvaluationJob? { await fleet.job(id: id) }
 }
 
 /// Evaluates the whole fleet at start and then every few minutes, so that time-bound states move

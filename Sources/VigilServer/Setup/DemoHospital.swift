@@ -5,6 +5,16 @@ import VigilStore
 /// The demo hospital that `vigil serve --demo` loads into an empty database: two facilities and
 /// people in every role and affiliation, so that a newcomer has something to look at.
 public enum DemoHospital {
+    /// The demo hospital's policies: the example policy file shipped with Vigil
+    /// (`Sources/VigilServer/Resources/hospital.yaml`).
+    /// - Throws: ``PolicyFileError`` if the shipped file is broken (a test reads it too).
+    public static func policies() throws -> [SecurityPolicy] {
+        guard let url = Bundle.module.url(forResource: "hospital", withExtension: "yaml"),
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else { throw PolicyFileError(line: nil, field: "", message: "the example policy file is missing from the build") }
+        return try PolicyFile.parse(text).policies
+    }
+
     /// The facilities and people of the demo, created at `now`.
     /// - Parameters:
     ///   - now: The creation time of every record.

@@ -71,7 +71,17 @@ struct StartupTasks {
             logger.notice("Demo hospital not loaded: the database holds data already")
             return
         }
-        logger.notice("Loaded the demo hospital: \(seed.facilities.count) facilities, \(seed.people.count) people")
+        let policies = try DemoHospital.policies()
+        let changes = PolicyChange.changes(from: try await store.securityPolicies(), to: policies, removingOthers: false)
+        try await store.applyPolicyChanges(
+            changes, at: now,
+            audit: changes.map { change in
+                AuditEventDraft(
+                    occurredAt: now, actor: .system("startup"), action: .policyCreated,
+                    target: AuditTarget(type: "policy", id: change.name), outcome: .success, reason: "demo hospital")
+            })
+        logger.notice(
+            "Loaded the demo hospital: \(seed.facilities.count) facilities, \(seed.people.count) people, \(changes.count) policies")
         if let secret {
             let path = (configuration.dataDirectory as NSString).appendingPathComponent(Self.demoTokenFileName)
             try writePrivateFile(path, contents: secret.value + "\n")

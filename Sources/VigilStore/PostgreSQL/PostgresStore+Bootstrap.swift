@@ -28,6 +28,10 @@ extension PostgresStore {
             for facility in seed.facilities { try await insert(facility, on: connection) }
             for person in seed.people { try await insert(person, on: connection) }
             for (token, hash) in seed.tokens { try await insert(token, secretHash: hash, on: connection) }
+            for (invitation, hash) in seed.invitations {
+                try await connection.run(DeviceSQL.insertInvitation(invitation, codeHash: hash), logger: logger)
+            }
+            for device in seed.devices { try await connection.run(DeviceSQL.insertDevice(device), logger: logger) }
             try await append(audit, on: connection)
         }
     }

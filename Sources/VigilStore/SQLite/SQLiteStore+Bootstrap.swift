@@ -23,6 +23,10 @@ extension SQLiteStore {
             for facility in seed.facilities { try Self.insert(facility, in: db) }
             for person in seed.people { try Self.insert(person, in: db) }
             for (token, hash) in seed.tokens { try Self.insert(token, secretHash: hash, in: db) }
+            for (invitation, hash) in seed.invitations {
+                try db.run(DeviceSQL.insertInvitation(invitation, codeHash: hash))
+            }
+            for device in seed.devices { try db.run(DeviceSQL.insertDevice(device)) }
             try Self.append(audit, in: db)
         }
     }

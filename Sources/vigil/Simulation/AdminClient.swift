@@ -29,6 +29,13 @@ struct AdminClient: Sendable {
         return created.code
     }
 
+    /// The server's URL for `path`, which may carry a query.
+    func url(_ path: String) throws -> URL {
+        let base = serverURL.absoluteString.hasSuffix("/") ? String(serverURL.absoluteString.dropLast()) : serverURL.absoluteString
+        guard let url = URL(string: base + path) else { throw CommandFailure("\(path) is not a valid path") }
+        return url
+    }
+
     /// Sends a request and decodes the answer, or throws the server's problem.
     func call<Answer: Decodable>(_ method: String, _ path: String, body: Data?, expecting status: Int) async throws
         -> Answer
@@ -37,7 +44,7 @@ struct AdminClient: Sendable {
         if body != nil { headers["Content-Type"] = "application/json" }
         let response = try await transport.send(
             AgentHTTPRequest(
-                method: method, url: serverURL.appendingPathComponent(String(path.dropFirst())), headers: headers,
+                method: method, url: try url(path), headers: headers,
                 body: body ?? Data()))
         guard response.status == status else {
             let detail = (try? JSONDecoder().decode([String: String?].self, from: response.body))?["detail"] ?? nil

@@ -1,4 +1,5 @@
 import Foundation
+import VigilAgent
 import VigilCore
 
 /// A made-up device with a believable, varied posture. About one in six is noncompliant in one
@@ -8,11 +9,7 @@ struct SimulatedDevice: Sendable {
     let ownership: Ownership
     let deviceClass: DeviceClass
     let facts: DeviceFacts
-    let flaw: Flaw?
-
-    enum Flaw: CaseIterable, Sendable {
-        case stalePatch, noPasscode, rooted, unencrypted, slowScreenLock
-    }
+    let flaw: PostureFlaw?
 
     struct Model {
         let platform: Platform
@@ -41,23 +38,24 @@ struct SimulatedDevice: Sendable {
             platform: model.platform, model: model.name,
             osVersion: model.osVersions[Int(random.next() % UInt64(model.osVersions.count))],
             hardwareID: String(format: "SIM%08d", index), name: "Simulated \(model.name) \(index)")
-        flaw = random.next() % 6 == 0 ? Flaw.allCases[Int(random.next() % UInt64(Flaw.allCases.count))] : nil
+        flaw = random.next() % 6 == 0
+            ? PostureFlaw.allCases[Int(random.next() % UInt64(PostureFlaw.allCases.count))] : nil
     }
 
     /// The posture of this device's next check-in; the battery drains a little each time.
     func posture(checkIn: Int) -> Posture {
         let hasScreen = deviceClass != .medicalDevice
-        return Posture(
-            osVersion: facts.osVersion, securityPatchDate: flaw == .stalePatch ? "2025-01-05" : "2026-11-01",
-            passcodeSet: hasScreen ? flaw != .noPasscode : nil,
-            passcodeLengthClass: hasScreen ? (flaw == .noPasscode ? PasscodeLengthClass.none : .medium) : nil,
-            storageEncrypted: flaw != .unencrypted, jailbroken: flaw == .rooted,
-            screenLockTimeoutSeconds: hasScreen ? (flaw == .slowScreenLock ? 1_800 : 120) : nil,
-            agentVersion: "0.1.0", batteryPercent: max(5, 100 - checkIn % 96),
+        var posture = Posture(
+            osVersion: facts.osVersion, securityPatchDate: "2026-11-01", passcodeSet: hasScreen ? true : nil,
+            passcodeLengthClass: hasScreen ? .medium : nil, storageEncrypted: true, jailbroken: false,
+            screenLockTimeoutSeconds: hasScreen ? 120 : nil, agentVersion: "0.1.0",
+            batteryPercent: max(5, 100 - checkIn % 96),
             managedApps: [
                 ManagedApp(id: "org.hospital.ehr", version: "4.2.0"),
                 ManagedApp(id: "org.hospital.securechat", version: "2.8.1"),
             ])
+        flaw?.apply(to: &posture)
+        return posture
     }
 }
 

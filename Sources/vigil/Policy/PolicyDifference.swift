@@ -1,0 +1,52 @@
+import VigilCore
+import VigilServer
+
+/// The difference between the policies in force and those of a file, as `vigil policy apply`
+/// prints it: one heading per changed policy, then its lines as in a policy file, `-` for a line
+/// that goes and `+` for one that comes.
+enum PolicyDifference {
+    static func render(
+        _ changes: [AdminClient.PolicyChanges.Change], current: [SecurityPolicy], desired: [SecurityPolicy], dryRun: Bool
+    ) -> String {
+        var out: [String] = []
+        for change in changes {
+            let old = current.first { $0.name == change.name }.map(lines) ?? []
+            let new = desired.first { $0.name == change.name }.map(lines) ?? []
+            let verb = dryRun ? ["create": "would create", "update": "would update", "remove": "would remove"][change.change]
+                ?? change.change : ["create": "created", "update": "updated", "remove": "removed"][change.change] ?? change.change
+            let versions = [change.fromVersion, change.toVersion].compactMap { $0.map(String.init) }.joined(separator: " → ")
+            out.append("\(change.name): \(verb) (version \(versions))")
+            out += diff(old, new).map { "  " + $0 }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// The lines of one policy as a policy file writes it.
+    static func lines(_ policy: SecurityPolicy) -> [String] {
+        PolicyFile(policies: [policy]).yaml().split(separator: "\n", omittingEmptySubsequences: true)
+            .map(String.init).drop { !$0.hasPrefix("  - name:") && !$0.hasPrefix("- name:") }.map { $0 }
+    }
+
+    /// A line diff by longest common subsequence; unchanged lines are left out.
+    static func diff(_ old: [String], _ new: [String]) -> [String] {
+        var common = Array(repeating: Array(repeating: 0, count: new.count + 1), count: old.count + 1)
+        for i in stride(from: old.count - 1, through: 0, by: -1) {
+            for j in stride(from: new.count - 1, through: 0, by: -1) {
+                common[i][j] = old[i] == new[j] ? common[i + 1][j + 1] + 1 : max(common[i + 1][j], common[i][j + 1])
+            }
+        }
+        var (i, j, out) = (0, 0, [String]())
+        while i < old.count || j < new.count {
+            if i < old.count, j < new.count, old[i] == new[j] {
+                (i, j) = (i + 1, j + 1)
+            } else if j < new.count, i == old.count || common[i][j + 1] >= common[i + 1][j] {
+                out.append("+ " + new[j])
+                j += 1
+            } else {
+                out.append("- " + old[i])
+                i += 1
+            }
+        }
+        return out
+    }
+}
