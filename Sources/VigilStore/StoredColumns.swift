@@ -31,7 +31,7 @@ enum StoredList {
 
     static func decode<Value: RawRepresentable>(_ text: String, as _: Value.Type, column: String) throws -> Set<Value>
     where Value.RawValue == String {
-        guard let raw = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
+        guard let raw = plainStrings(text) ?? (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) else {
             throw StoreError.corruptRecord("\(column) is not a JSON array of strings")
         }
         var values = Set<Value>()
@@ -42,6 +42,27 @@ enum StoredList {
             values.insert(value)
         }
         return values
+    }
+}
+
+extension StoredList {
+    /// The strings of a list as ``encode(_:)`` writes it, `["a","b"]`, read without a JSON decoder
+    /// (every read of a person or a device's person goes through here); `nil` for any other text,
+    /// such as one with escapes, which the JSON decoder then reads.
+    static func plainStrings(_ text: String) -> [String]? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "["), bytes.last == UInt8(ascii: "]"),
+            !bytes.contains(UInt8(ascii: "\\"))
+        else { return nil }
+        if bytes.count == 2 { return [] }
+        var strings: [String] = []
+        for item in bytes[1..<(bytes.count - 1)].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+            guard item.count >= 2, item.first == UInt8(ascii: "\""), item.last == UInt8(ascii: "\""),
+                !item.dropFirst().dropLast().contains(UInt8(ascii: "\""))
+            else { return nil }
+            strings.append(String(decoding: item.dropFirst().dropLast(), as: UTF8.self))
+        }
+        return strings
     }
 }
 

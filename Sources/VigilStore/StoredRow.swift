@@ -146,8 +146,13 @@ extension PostgresConnection {
 
 extension Database {
     /// Runs a shared statement and reads every row with `read`.
+    /// Rows are read from a cursor, which reuses one row instead of copying each: `read` must
+    /// not keep the row it is given.
     func run<T>(_ statement: SQLStatement, _ read: (Row) throws -> T) throws -> [T] {
-        try Row.fetchAll(cachedStatement(sql: statement.sql), arguments: statement.statementArguments).map(read)
+        let rows = try Row.fetchCursor(cachedStatement(sql: statement.sql), arguments: statement.statementArguments)
+        var results: [T] = []
+        while let row = try rows.next() { results.append(try read(row)) }
+        return results
     }
 
     /// Runs a shared statement that returns no rows.

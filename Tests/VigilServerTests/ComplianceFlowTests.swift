@@ -76,7 +76,12 @@ import VigilTestSupport
             let history = try await server.send(.get, "/api/v1/devices/\(deviceID)/history", as: .auditor).json()
             let reasons = (history["items"] as? [[String: Any]] ?? [])
                 .filter { $0["action"] as? String == "device.access_change" }.compactMap { $0["reason"] as? String }
-            #expect(reasons.prefix(2) == ["allowed: agreement_not_evaluated, place_not_evaluated, shift_not_evaluated", "denied: noncompliant"])
+            #expect(
+                Array(reasons.reversed().prefix(3)) == [
+                    "allowed: agreement_not_evaluated, place_not_evaluated, shift_not_evaluated; compliance compliant",
+                    "denied: noncompliant; compliance noncompliant; failing: jailbreakForbidden",
+                    "allowed: agreement_not_evaluated, place_not_evaluated, shift_not_evaluated; compliance compliant",
+                ])
         }
     }
 

@@ -48,8 +48,7 @@ import VigilTestSupport
             #expect((record["posture"] as? [String: Any])?["passcodeLengthClass"] as? String == "medium")
             let history = try #require(detail["recentHistory"] as? [[String: Any]])
             #expect(
-                history.map { $0["action"] as? String }
-                    == ["device.access_change", "device.compliance_change", "device.enroll"])
+                history.map { $0["action"] as? String } == ["device.access_change", "device.enroll"])
 
             let postures = try await server.send(.get, "/api/v1/devices/\(deviceID)/postures", as: .securityOfficer)
             #expect((try postures.json()["items"] as? [Any])?.count == 1)
@@ -94,10 +93,7 @@ import VigilTestSupport
             let history = try await server.send(.get, "/api/v1/devices/\(deviceID)/history", as: .auditor)
             let actions = (try history.json()["items"] as? [[String: Any]])?.map { $0["action"] as? String }
             #expect(
-                actions == [
-                    "device.access_change", "device.approve", "device.access_change", "device.compliance_change",
-                    "device.enroll",
-                ])
+                actions == ["device.access_change", "device.approve", "device.access_change", "device.enroll"])
         }
     }
 

@@ -228,7 +228,7 @@ import VigilTestSupport
             #expect(try await store.device(id: b.id)?.compliance == .compliant)
             #expect(try await store.device(id: c.id)?.compliance == .notEvaluated)
             let aEvents = try await store.auditEvents(AuditEventFilter(targetType: "device", targetID: a.id.rawValue), .first)
-            #expect(aEvents.items.map(\.action) == [.accessChanged, .complianceChanged, .deviceEnrolled])
+            #expect(aEvents.items.map(\.action) == [.accessChanged, .deviceEnrolled])
             #expect(aEvents.items.first?.actor == actor)
 
             // Its escalation is due from when it started failing.

@@ -8,15 +8,21 @@ import Foundation
 public struct ComplianceEvaluator: Sendable {
     /// The policies, in precedence order.
     public let policies: PolicySet
+    /// The effective policies composed so far, by kind of device.
+    private let composed = EffectivePolicyCache()
 
     /// An evaluator for `policies`.
     public init(policies: PolicySet) { self.policies = policies }
 
-    /// The effective policy of a device of this kind.
+    /// The effective policy of a device of this kind, composed once per kind.
     public func effectivePolicy(for device: Device, roles: Set<Role>) -> EffectivePolicy {
-        EffectivePolicy(
-            policies: policies.ordered, ownership: device.ownership, deviceClass: device.deviceClass,
-            platform: device.platform, roles: roles)
+        let kind = EffectivePolicyCache.Kind(
+            ownership: device.ownership, deviceClass: device.deviceClass, platform: device.platform, roles: roles)
+        return composed.policy(for: kind) {
+            EffectivePolicy(
+                policies: policies.ordered, ownership: device.ownership, deviceClass: device.deviceClass,
+                platform: device.platform, roles: roles)
+        }
     }
 
     /// Evaluates a device.
@@ -26,10 +32,13 @@ public struct ComplianceEvaluator: Sendable {
     ///   - previous: Its status before, which carries when it started failing.
     ///   - now: The time of the evaluation.
     ///   - effective: Its effective policy, when the caller has it already.
+    ///   - explain: Whether the results say what was expected and found; without, they name the
+    ///     requirement, the policy and the outcome only (cheaper, for fleet evaluations).
     /// - Returns: The explained compliance; ``ComplianceStatus/notEvaluated`` before the device's
     ///   first posture.
     public func evaluate(
-        _ device: Device, roles: Set<Role>, previous: ComplianceStatus, at now: Date, effective: EffectivePolicy? = nil
+        _ device: Device, roles: Set<Role>, previous: ComplianceStatus, at now: Date, effective: EffectivePolicy? = nil,
+        explain: Bool = true
     ) -> ComplianceReport {
         let effective = effective ?? effectivePolicy(for: device, roles: roles)
         guard let posture = device.posture else {
@@ -37,7 +46,7 @@ public struct ComplianceEvaluator: Sendable {
                 status: .notEvaluated, results: [], policies: effective.matchingPolicies,
                 gracePeriodMinutes: effective.gracePeriodMinutes, escalation: effective.escalation)
         }
-        let results = Self.check(device, posture: posture, against: effective, at: now)
+        let results = Self.check(device, posture: posture, against: effective, at: now, explain: explain)
         let status: ComplianceStatus
         if results.contains(where: { $0.outcome == .fail }) {
             let since = previous.failingSince ?? now
@@ -53,16 +62,21 @@ public struct ComplianceEvaluator: Sendable {
     }
 
     /// Checks every requirement of `effective` against a device's posture.
-    static func check(_ device: Device, posture: Posture, against effective: EffectivePolicy, at now: Date)
-        -> [RequirementResult]
-    {
+    static func check(
+        _ device: Device, posture: Posture, against effective: EffectivePolicy, at now: Date, explain: Bool
+    ) -> [RequirementResult] {
         var results: [RequirementResult] = []
         let required = effective.requirements
-        func record(_ kind: RequirementKind, expected: String, actual: String?, passes: Bool) {
+        func record(
+            _ kind: RequirementKind, expected: @autoclosure () -> String, actual: @autoclosure () -> String?,
+            passes: Bool
+        ) {
             guard let source = effective.sources[kind] else { return }
             let outcome: RequirementOutcome = !kind.applies(to: device.deviceClass) ? .skipped : passes ? .pass : .fail
             results.append(
-                RequirementResult(requirement: kind, policy: source, expected: expected, actual: actual, outcome: outcome))
+                RequirementResult(
+                    requirement: kind, policy: source, expected: explain ? expected() : "",
+                    actual: explain ? actual() : nil, outcome: outcome))
         }
         func atLeast(_ actual: String?, _ minimum: String) -> Bool {
             guard let actual = actual.flatMap(SoftwareVersion.init), let minimum = SoftwareVersion(minimum) else { return false }
@@ -128,5 +142,28 @@ public struct ComplianceEvaluator: Sendable {
         case .long: "8 to 11 characters"
         case .veryLong: "12 characters or more"
         }
+    }
+}
+
+/// The effective policies an evaluator composed, by kind of device: a fleet has few kinds, so
+/// each is composed once, not once per device.
+final class EffectivePolicyCache: @unchecked Sendable {
+    /// What an effective policy depends on.
+    struct Kind: Hashable {
+        let ownership: Ownership
+        let deviceClass: DeviceClass
+        let platform: Platform
+        let roles: Set<Role>
+    }
+
+    private let lock = NSLock()
+    private var policies: [Kind: EffectivePolicy] = [:]
+
+    /// The policy of `kind`, composed with `compose` the first time.
+    func policy(for kind: Kind, compose: () -> EffectivePolicy) -> EffectivePolicy {
+        if let known = lock.withLock({ policies[kind] }) { return known }
+        let policy = compose()
+        lock.withLock { policies[kind] = policy }
+        return policy
     }
 }

@@ -149,7 +149,8 @@ extension ComplianceEvaluator {
         let recorded = subject.recorded
         let effective = effectivePolicy(for: device, roles: subject.roles)
         let report = evaluate(
-            device, roles: subject.roles, previous: recorded?.compliance ?? .notEvaluated, at: now, effective: effective)
+            device, roles: subject.roles, previous: recorded?.compliance ?? .notEvaluated, at: now, effective: effective,
+            explain: false)
         let failures = report.failures.map(\.requirement)
         let emergency: EmergencyInput = subject.emergency.map { $0.until > now } == true ? .active : .none
         let decision = AccessDecision.decide(
@@ -157,25 +158,26 @@ extension ComplianceEvaluator {
                 approval: device.approval, custody: device.custody, personStatus: subject.personStatus,
                 compliance: report.status.state, emergency: emergency))
 
+        // One event per change: the access decision's when it changed (with the compliance that
+        // changed with it), else the compliance's.
         var events: [AuditEventDraft] = []
         let complianceChanged = recorded?.compliance.state ?? .notEvaluated != report.status.state
             || (recorded?.failures ?? []) != failures
-        if complianceChanged, report.status.state != .notEvaluated || recorded != nil {
-            let failing = failures.map(\.rawValue).joined(separator: ", ")
-            events.append(
-                AuditEventDraft(
-                    occurredAt: now, actor: actor, action: .complianceChanged, target: .device(device.id),
-                    outcome: .success,
-                    reason: report.status.state.rawValue + (failing.isEmpty ? "" : "; failing: \(failing)")
-                        + (report.status.state == .inGracePeriod
-                            ? "; grace until \(RFC3339.format(report.status.graceUntil ?? now))" : "")))
-        }
         let decisionChanged = recorded.map { $0.decision != decision } ?? true
+        let failing = failures.map(\.rawValue).joined(separator: ", ")
+        let compliance = "compliance " + report.status.state.rawValue
+            + (failing.isEmpty ? "" : "; failing: \(failing)")
+            + (report.status.state == .inGracePeriod ? "; grace until \(RFC3339.format(report.status.graceUntil ?? now))" : "")
         if decisionChanged {
             events.append(
                 AuditEventDraft(
                     occurredAt: now, actor: actor, action: .accessChanged, target: .device(device.id), outcome: .success,
-                    reason: decision.summary))
+                    reason: decision.summary + (complianceChanged ? "; " + compliance : "")))
+        } else if complianceChanged {
+            events.append(
+                AuditEventDraft(
+                    occurredAt: now, actor: actor, action: .complianceChanged, target: .device(device.id),
+                    outcome: .success, reason: compliance))
         }
         let turnedToDeny = !decision.allowed && (recorded?.decision.allowed ?? false)
         let startedFailing = report.status.isFailing && !(recorded?.compliance.isFailing ?? false)
@@ -183,8 +185,9 @@ extension ComplianceEvaluator {
         let newDueActions: [DueAction] = startedFailing
             ? report.escalation.map { step in
                 let dueAt = (report.status.failingSince ?? now).addingTimeInterval(Double(step.afterMinutes) * 60)
+                // Identifiers carry the due time, so that due actions list in the order they fall due.
                 return DueAction(
-                    id: .generate(at: now), deviceID: device.id, action: step.action,
+                    id: .generate(at: dueAt), deviceID: device.id, action: step.action,
                     policy: effective.escalationSource ?? PolicyReference(name: "", version: 0), dueAt: dueAt,
                     state: .pending, createdAt: now, resolvedAt: nil)
             } : []

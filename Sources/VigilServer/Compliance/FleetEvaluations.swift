@@ -91,18 +91,23 @@ actor FleetEvaluations {
         }
         do {
             let evaluator = try await self.evaluator.policies.reload()
-            var after: DeviceID?
-            while true {
-                let now = Date().roundedToMilliseconds
-                let subjects = try await self.evaluator.store.evaluationSubjects(
-                    after: after, limit: Self.pageSize, at: now)
-                guard let last = subjects.last else { break }
-                let changed = try await self.evaluator.evaluate(subjects, evaluator: evaluator, at: now)
+            let store = self.evaluator.store
+            // The next page is read while this one is evaluated and written: reads and the writer
+            // run on separate connections, so the two overlap.
+            func read(after: DeviceID?) -> Task<(subjects: [EvaluationSubject], at: Date), any Error> {
+                Task {
+                    let now = Date().roundedToMilliseconds
+                    return (try await store.evaluationSubjects(after: after, limit: Self.pageSize, at: now), now)
+                }
+            }
+            var next: Task<(subjects: [EvaluationSubject], at: Date), any Error>? = read(after: nil)
+            while let page = try await next?.value, let last = page.subjects.last {
+                next = page.subjects.count == Self.pageSize ? read(after: last.device.id) : nil
+                let changed = try await self.evaluator.evaluate(page.subjects, evaluator: evaluator, at: page.at)
                 update(id) {
-                    $0.evaluated += subjects.count
+                    $0.evaluated += page.subjects.count
                     $0.changed += changed
                 }
-                after = last.device.id
             }
             update(id) {
                 $0.state = .done

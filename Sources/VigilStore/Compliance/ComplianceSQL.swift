@@ -101,8 +101,8 @@ enum ComplianceSQL {
 
     static func recordCompliance(_ outcome: EvaluationOutcome) -> SQLStatement {
         SQLStatement(
-            "UPDATE devices SET compliance = ? WHERE id = ?",
-            [.enumeration(outcome.state.compliance.state), .identifier(outcome.deviceID)])
+            "UPDATE devices SET compliance = ?, updated_at = ? WHERE id = ?",
+            [.enumeration(outcome.state.compliance.state), .date(outcome.state.evaluatedAt), .identifier(outcome.deviceID)])
     }
 
     static let dueActionColumns = "id, device_id, action, policy_name, policy_version, due_at, state, created_at, resolved_at"

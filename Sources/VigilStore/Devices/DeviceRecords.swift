@@ -27,7 +27,8 @@ enum PostureJSON {
     }
 
     static func decode(_ text: String, column: String) throws -> Posture {
-        guard let posture = try? decoder.decode(Posture.self, from: Data(text.utf8)) else {
+        guard let posture = CanonicalPostureReader.read(text) ?? (try? decoder.decode(Posture.self, from: Data(text.utf8)))
+        else {
             throw StoreError.corruptRecord("\(column) is not a posture")
         }
         return posture
