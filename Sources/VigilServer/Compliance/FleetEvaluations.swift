@@ -33,7 +33,7 @@ public struct FleetEvaluationJob: IdentifiedEntity, Codable, Sendable, Equatable
 /// costs one more pass, not one per change.
 actor FleetEvaluations {
     /// Devices read and written per transaction.
-    static let pageSize = 1_000
+    static let pageSize = 5_000
     /// How many finished jobs are kept for the API.
     static let keptJobs = 20
 

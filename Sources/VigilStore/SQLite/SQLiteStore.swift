@@ -24,6 +24,12 @@ public final class SQLiteStore: VigilStore {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.label = "vigil"
+        // A fleet's tables outgrow SQLite's default 2 MB page cache, and then every statement reads
+        // pages back through system calls: a larger cache per connection, and reads through a
+        // memory map, keep the hot pages at hand (measured by `vigil bench reevaluate`).
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456")
+        }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         // Every commit reaches the disk before it is acknowledged: an audited write that was
         // answered is never lost, even to a power cut (GRDB's WAL default, NORMAL, may lose it).
