@@ -80,33 +80,7 @@ import VigilCore
     }
 
     /// Every combination of every input.
-    static var everyInput: [AccessInputs] {
-        var all: [AccessInputs] = []
-        for approval in ApprovalState.allCases {
-            for custody in DeviceCustody.allCases {
-                for person in PersonStatus.allCases {
-                    for compliance in ComplianceState.allCases {
-                        for agreement in AgreementInput.allCases {
-                            for place in PlaceInput.allCases {
-                                for shift in ShiftInput.allCases {
-                                    for app in AppSensitivity.allCases {
-                                        for emergency in EmergencyInput.allCases {
-                                            all.append(
-                                                AccessInputs(
-                                                    approval: approval, custody: custody, personStatus: person,
-                                                    compliance: compliance, agreement: agreement, place: place,
-                                                    shift: shift, app: app, emergency: emergency))
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return all
-    }
+    static var everyInput: [AccessInputs] { AccessInputs.everyCombination }
 
     static func describe(_ inputs: AccessInputs) -> String {
         [

@@ -40,6 +40,38 @@ public struct AccessInputs: Sendable, Equatable, Hashable {
     }
 }
 
+extension AccessInputs {
+    /// Every combination of every input (61,440 of them), for exhaustive tests and the decision
+    /// benchmark.
+    public static var everyCombination: [AccessInputs] {
+        var all: [AccessInputs] = []
+        for approval in ApprovalState.allCases {
+            for custody in DeviceCustody.allCases {
+                for person in PersonStatus.allCases {
+                    for compliance in ComplianceState.allCases {
+                        for agreement in AgreementInput.allCases {
+                            for place in PlaceInput.allCases {
+                                for shift in ShiftInput.allCases {
+                                    for app in AppSensitivity.allCases {
+                                        for emergency in EmergencyInput.allCases {
+                                            all.append(
+                                                AccessInputs(
+                                                    approval: approval, custody: custody, personStatus: person,
+                                                    compliance: compliance, agreement: agreement, place: place,
+                                                    shift: shift, app: app, emergency: emergency))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return all
+    }
+}
+
 /// Whether a device is in the hospital's hands.
 public enum DeviceCustody: String, Codable, CaseIterable, Sendable {
     /// In service.

@@ -60,6 +60,15 @@ struct QueryParameters {
         return value
     }
 
+    /// A parameter that is `true` or `false`; `false` when absent.
+    func flag(_ name: String) throws -> Bool {
+        switch values[name] {
+        case nil, "false"?: return false
+        case "true"?: return true
+        default: throw Problem.invalidQuery(name, "must be true or false")
+        }
+    }
+
     /// A parameter that must be one of an enumeration's values.
     func value<Value: RawRepresentable & CaseIterable>(_ name: String, as _: Value.Type) throws -> Value?
     where Value.RawValue == String {

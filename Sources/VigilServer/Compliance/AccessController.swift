@@ -151,13 +151,8 @@ struct AccessController {
         if let cursor = page.after, Identifier<EmergencyAccess>(validating: cursor) == nil {
             throw Problem.invalidQuery("cursor", "is not a cursor returned by this route")
         }
-        let unreviewed: Bool
-        switch query["unreviewed"] {
-        case nil, "false"?: unreviewed = false
-        case "true"?: unreviewed = true
-        default: throw Problem.invalidQuery("unreviewed", "must be true or false")
-        }
-        return try APIJSON.response(ListResponse(try await store.emergencyAccesses(unreviewedOnly: unreviewed, page)))
+        return try APIJSON.response(
+            ListResponse(try await store.emergencyAccesses(unreviewedOnly: try query.flag("unreviewed"), page)))
     }
 
     @Sendable func emergency(_ request: Request, _ context: VigilRequestContext) async throws -> Response {

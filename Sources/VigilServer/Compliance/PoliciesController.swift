@@ -151,11 +151,7 @@ struct PoliciesController {
     static func dryRun(_ request: Request) throws -> Bool {
         let query = try QueryParameters(request)
         try query.allowOnly(["dryRun"])
-        switch query["dryRun"] {
-        case nil, "false"?: return false
-        case "true"?: return true
-        default: throw Problem.invalidQuery("dryRun", "must be true or false")
-        }
+        return try query.flag("dryRun")
     }
 
     static func validated(_ policy: SecurityPolicy, field: String?) throws -> SecurityPolicy {

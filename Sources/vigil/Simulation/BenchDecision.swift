@@ -31,7 +31,7 @@ struct BenchDecision: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let inputs = Self.everyInput()
+        let inputs = AccessInputs.everyCombination
         let rounds = max(1, decisions / inputs.count)
         var allowed = 0
         let decideStart = ContinuousClock.now
@@ -57,35 +57,6 @@ struct BenchDecision: AsyncParsableCommand {
             evaluationsPerSecond: Double(evaluations) / evaluateSeconds)
         for line in report.lines { print(line) }
         if json { print(try JSONLine.encode(report)) }
-    }
-
-    /// Every combination of the decision's inputs.
-    static func everyInput() -> [AccessInputs] {
-        var inputs: [AccessInputs] = []
-        for approval in ApprovalState.allCases {
-            for custody in DeviceCustody.allCases {
-                for person in PersonStatus.allCases {
-                    for compliance in ComplianceState.allCases {
-                        for agreement in AgreementInput.allCases {
-                            for place in PlaceInput.allCases {
-                                for shift in ShiftInput.allCases {
-                                    for app in AppSensitivity.allCases {
-                                        for emergency in EmergencyInput.allCases {
-                                            inputs.append(
-                                                AccessInputs(
-                                                    approval: approval, custody: custody, personStatus: person,
-                                                    compliance: compliance, agreement: agreement, place: place,
-                                                    shift: shift, app: app, emergency: emergency))
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return inputs
     }
 }
 
