@@ -15,8 +15,9 @@ extension AgentClient {
     /// - Parameter reason: Why, in the clinician's words, 10 to 500 characters; security officers
     ///   read it when they review the access.
     /// - Returns: The emergency access's ID and end, the access decision and the emergency grant.
-    /// - Throws: ``AgentError/server(status:kind:detail:)`` 400 for a reason too short or a device
-    ///   emergency access never applies to (lost, stolen, retired, denied).
+    /// - Throws: ``AgentError/server(status:kind:detail:)`` 400 for a reason of the wrong length
+    ///   or a device an administrator denied, 409 while an emergency access is active already;
+    ///   ``AgentError/retired`` for a lost, stolen or retired device.
     public func invokeEmergencyAccess(reason: String) async throws -> EmergencyResponse {
         try await exclusively { try await sendSigned("emergency", EmergencyRequest(reason: reason), expecting: 201) }
     }

@@ -101,7 +101,7 @@ func apiEndpoints(
 ) -> [APIEndpoint] {
     let limit = configuration.maximumBodySize
     return MeController().endpoints
-        + PeopleController(store: store, bodyLimit: limit).endpoints
+        + PeopleController(store: store, bodyLimit: limit, compliance: compliance).endpoints
         + FacilitiesController(store: store, bodyLimit: limit).endpoints
         + TokensController(store: store, bodyLimit: limit).endpoints
         + AuditEventsController(store: store).endpoints

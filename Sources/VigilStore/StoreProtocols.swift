@@ -238,7 +238,7 @@ public protocol ComplianceStore: Sendable {
     /// - Returns: The devices whose outcome was not written because another evaluation wrote first.
     func recordEvaluations(_ outcomes: [EvaluationOutcome]) async throws -> [DeviceID]
 
-    /// Due actions in the order they fall due, all or one device's, all or in one state.
+    /// Due actions in the order they were recorded, all or one device's, all or in one state.
     func dueActions(deviceID: DeviceID?, state: DueActionState?, _ page: PageRequest) async throws -> Page<DueAction>
 
     /// Records an emergency access with its audit event.

@@ -12,12 +12,12 @@ extension AgentCommand {
                 Grants PHI access for a short fixed time (30 minutes by default) whatever the device's \
                 compliance, and alerts security officers, who review every emergency access. Never \
                 applies to a lost, stolen, retired or denied device. Prints the emergency grant's expiry.
-                  vigil agent emergency --reason "Code blue in bed 12; chart needed now"
+                  vigil agent emergency --reason "Code blue on ward 4; chart needed now"
                 """)
 
         @OptionGroup var state: StateOptions
 
-        @Option(help: "Why, in 10 to 500 characters; recorded in the audit trail for review.")
+        @Option(help: "Why, in 10 to 500 characters; recorded in the audit trail for review. Name no patient in it.")
         var reason: String
 
         func run() async throws {

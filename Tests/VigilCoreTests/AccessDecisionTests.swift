@@ -65,9 +65,11 @@ import VigilCore
 
         static func outcome(_ inputs: AccessInputs) -> Outcome {
             let fired = denialRules.filter { $0.fires(inputs) }
-            // Emergency access takes effect for a PHI app only when nothing it cannot override denies.
+            // Emergency access takes effect for a PHI app only when nothing it cannot override denies,
+            // and something it can override does.
             let emergencyTakesEffect = inputs.emergency == .active && inputs.app == .phi
                 && !fired.contains { $0.kind == .absolute || $0.kind == .notOverridable }
+                && fired.contains { $0.kind == .overridable }
             let denials = fired.filter { !(emergencyTakesEffect && $0.kind == .overridable) }.map(\.code)
             var notes = noteRulesBeforeEmergency.filter { $0.fires(inputs) }.map(\.code)
             if emergencyTakesEffect { notes.append("emergency_access") }
@@ -195,10 +197,10 @@ import VigilCore
             #expect(Self.decide(.approved, .inService, compliance, emergency: .active).allowed)
         }
         #expect(Self.decide(place: .stale, emergency: .active).allowed)
-        // With nothing to override, emergency access is still recorded.
-        #expect(Self.decide(emergency: .active).summary == "allowed: emergency_access")
+        // With nothing to override, the decision is an ordinary one.
+        #expect(Self.decide(emergency: .active).summary == "allowed")
         #expect(Self.decide(.approved, .inService, .inGracePeriod, emergency: .active).summary
-            == "allowed: in_grace_period, emergency_access")
+            == "allowed: in_grace_period")
     }
 
     @Test func emergencyAccessNeverOverridesCustodyApprovalOrSuspension() {

@@ -85,16 +85,24 @@ import VigilTestSupport
         }
     }
 
-    @Test func aGracePeriodKeepsAccessWithANoteUntilItEnds() async throws {
+    @Test func aGracePeriodKeepsAccessWithANoteButNotForWhatExposesPHIAtOnce() async throws {
         try await TestServer.run { server in
-            let policy = #"{"requirements": {"jailbreakForbidden": true}, "gracePeriodMinutes": 60}"#
+            let policy = #"""
+                {"requirements": {"jailbreakForbidden": true, "maximumScreenLockSeconds": 30},
+                 "gracePeriodMinutes": 60}
+                """#
             #expect(try await server.send(.put, "/api/v1/policies/baseline", as: .admin, body: policy).status == .ok)
             var device = try await TestDevice.enrolled(server, for: server.cast.person(.clinician))
-            let answer = try server.decodeCheckIn(try await device.checkIn(server, Self.rooted))
-            #expect(answer.compliance == .inGracePeriod)
-            #expect(answer.access.state == .allowed)
-            #expect(answer.access.notes?.first == "The device fails its policy but is in its grace period.")
-            #expect(answer.grant != nil)
+            // A screen that locks after 60 s where 30 are required: a grace period.
+            let slow = try server.decodeCheckIn(try await device.checkIn(server))
+            #expect(slow.compliance == .inGracePeriod)
+            #expect(slow.access.state == .allowed)
+            #expect(slow.access.notes?.first == "The device fails its policy but is in its grace period.")
+            #expect(slow.grant != nil)
+            // Rooted besides: no grace for that.
+            let rooted = try server.decodeCheckIn(try await device.checkIn(server, Self.rooted))
+            #expect(rooted.compliance == .noncompliant)
+            #expect(rooted.access.state == .denied && rooted.grant == nil)
         }
     }
 
@@ -153,7 +161,7 @@ import VigilTestSupport
             let tooShort = try await device.signed(server, "/agent/v1/emergency", body: Data(#"{"reason":"now"}"#.utf8))
             #expect(tooShort.status == .badRequest)
             let invoked = try await device.signed(
-                server, "/agent/v1/emergency", body: Data(#"{"reason":"Code blue in bed 12, chart needed"}"#.utf8))
+                server, "/agent/v1/emergency", body: Data(#"{"reason":"Code blue on ward 4; chart needed"}"#.utf8))
             #expect(invoked.status == .created, "\(invoked.text)")
             let answer = try VigilJSON.makeDecoder().decode(EmergencyResponse.self, from: Data(buffer: invoked.body))
             #expect(answer.access.state == .allowed)
@@ -161,11 +169,14 @@ import VigilTestSupport
             #expect(grant.emergency)
             let verified = try await server.verify(grant.token)
             #expect((verified["claims"] as? [String: Any])?["emergency"] as? Bool == true)
+            let second = try await device.signed(
+                server, "/agent/v1/emergency", body: Data(#"{"reason":"Another code blue right now"}"#.utf8))
+            #expect(second.status == .conflict, "one emergency access at a time")
 
             let alerts = try await server.send(.get, "/api/v1/emergency-accesses?unreviewed=true", as: .securityOfficer).json()
             let listed = try #require((alerts["items"] as? [[String: Any]])?.first)
             #expect(listed["deviceID"] as? String == deviceID.rawValue)
-            #expect(listed["reason"] as? String == "Code blue in bed 12, chart needed")
+            #expect(listed["reason"] as? String == "Code blue on ward 4; chart needed")
             let reviewed = try await server.send(
                 .post, "/api/v1/emergency-accesses/\(answer.emergencyID)/review", as: .securityOfficer,
                 body: #"{"note":"Confirmed with the charge nurse."}"#)
@@ -198,6 +209,72 @@ import VigilTestSupport
             #expect(claims.aud == "vigil-phi" && claims.exp - claims.iat == 600)
             #expect(try await server.verify(grant.token)["active"] as? Bool == true)
             #expect((try await server.verify("not.a.grant")["reason"] as? [String: Any])?["code"] as? String == "invalid")
+        }
+    }
+}
+
+extension ComplianceFlowTests {
+    @Test func nobodyReviewsTheirOwnEmergencyAndSuspendingAPersonDeniesTheirDevices() async throws {
+        try await TestServer.run { server in
+            #expect(try await server.send(.put, "/api/v1/policies", as: .admin, body: Self.baseline).status == .ok)
+            let officer = server.cast.person(.securityOfficer)
+            var device = try await TestDevice.enrolled(server, for: officer)
+            let deviceID = try #require(device.deviceID)
+            #expect(try server.decodeCheckIn(try await device.checkIn(server, Self.rooted)).access.state == .denied)
+            let invoked = try await device.signed(
+                server, "/agent/v1/emergency", body: Data(#"{"reason":"Rapid response on ward 4"}"#.utf8))
+            let id = try #require(try invoked.string("emergencyID"))
+            let own = try await server.send(
+                .post, "/api/v1/emergency-accesses/\(id)/review", as: .securityOfficer, body: #"{"note":"fine"}"#)
+            #expect(own.status == .badRequest)
+            #expect(try own.string("detail")?.contains("another officer") == true, "\(own.text)")
+            #expect(try await server.send(
+                .post, "/api/v1/emergency-accesses/\(id)/review", as: .admin, body: #"{"note":"checked"}"#).status == .ok)
+
+            let grant = try #require(try server.decodeCheckIn(try await device.checkIn(server)).grant)
+            let suspended = try await server.send(
+                .patch, "/api/v1/people/\(officer.id)", as: .admin, body: #"{"status":"suspended"}"#)
+            #expect(suspended.status == .ok)
+            let explained = try await server.send(.get, "/api/v1/devices/\(deviceID)/compliance", as: .admin).json()
+            let reasons = ((explained["access"] as? [String: Any])?["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+            #expect(reasons == ["person_suspended"])
+            #expect((try await server.verify(grant.token)["reason"] as? [String: Any])?["code"] as? String == "revoked")
+        }
+    }
+
+    @Test func aPolicyWrittenAtAStaleVersionIsRefused() async throws {
+        try await TestServer.run { server in
+            let first = #"{"requirements": {"jailbreakForbidden": true}}"#
+            #expect(try await server.send(.put, "/api/v1/policies/baseline", as: .admin, body: first).status == .ok)
+            let second = #"{"version": 1, "requirements": {"jailbreakForbidden": true, "storageEncryptionRequired": true}}"#
+            #expect(try await server.send(.put, "/api/v1/policies/baseline", as: .admin, body: second).status == .ok)
+            let stale = #"{"version": 1, "requirements": {}}"#
+            let refused = try await server.send(.put, "/api/v1/policies/baseline", as: .admin, body: stale)
+            #expect(refused.status == .conflict, "\(refused.text)")
+            let policy = try await server.send(.get, "/api/v1/policies/baseline", as: .auditor).json()
+            #expect(policy["version"] as? Int == 2)
+            #expect((policy["requirements"] as? [String: Any])?["storageEncryptionRequired"] as? Bool == true)
+        }
+    }
+
+    @Test func aKeyPublishedInTheDatabaseAloneIsNeverTrusted() async throws {
+        try await TestServer.run { server in
+            var device = try await TestDevice.enrolled(server, for: server.cast.person(.clinician))
+            _ = try #require(try server.decodeCheckIn(try await device.checkIn(server)).grant)
+            // Someone with the database publishes a key of their own; its private half is theirs.
+            let forged = Ed25519SigningKey()
+            try await server.store.addGrantKey(
+                forged.publicKey, at: Date(),
+                audit: AuditEventDraft(occurredAt: Date(), actor: .system("attacker"), action: .grantKeyRotated,
+                    target: nil, outcome: .success))
+            let claims = try AccessGrantClaims(
+                issuer: "http://attacker", person: server.cast.person(.clinician).id.rawValue, audience: "vigil-phi",
+                device: try #require(device.deviceID).rawValue, facility: nil, scope: "phi.read", at: Date(), lifetime: 600)
+            let token = try JSONWebToken.sign(claims, with: forged)
+            #expect((try await server.verify(token)["reason"] as? [String: Any])?["code"] as? String == "invalid")
+            let jwks = try await server.client.executeRequest(uri: "/.well-known/jwks.json", method: .get, headers: [:], body: nil)
+            let set = try JSONDecoder().decode(JSONWebKeySet.self, from: Data(buffer: jwks.body))
+            #expect(!set.keys.contains { $0.kid == forged.publicKey.id })
         }
     }
 }

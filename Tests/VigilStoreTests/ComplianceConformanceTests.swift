@@ -473,7 +473,8 @@ import VigilTestSupport
             #expect(try await emergency(of: other, at: t0.addingTimeInterval(3_600)) == elsewhereUntil)
             #expect(try await emergency(of: other, at: t0.addingTimeInterval(4_500)) == nil)
 
-            // The evaluator sees it: a noncompliant device keeps PHI access, with a note.
+            // The evaluator sees it, and notes it only when it overrides something: a device in its
+            // grace period keeps access anyway, so its decision is an ordinary one.
             try await store.applyPolicyChanges([.create(Self.phonesPolicy)], at: t0, audit: [])
             _ = try await store.recordCheckIns([
                 DeviceCheckIn(deviceID: device.id, posture: Fixtures.posture(osVersion: "15.0"), at: t0)
@@ -483,7 +484,8 @@ import VigilTestSupport
             let subject = try #require(try await store.evaluationSubject(deviceID: device.id, at: now))
             let outcome = evaluator.evaluate(subject, at: now, actor: .system("tests"))
             #expect(outcome.state.decision.allowed)
-            #expect(outcome.state.decision.notes.contains(.emergencyAccess))
+            #expect(outcome.state.decision.notes.contains(.inGracePeriod))
+            #expect(!outcome.state.decision.notes.contains(.emergencyAccess))
         }
     }
 

@@ -74,7 +74,7 @@ import Testing
             bad.stdout.contains("compliance noncompliant (failing: minimumAgentVersion), access denied"), "\(bad.stdout)")
         #expect(!bad.stdout.contains("grant until"))
         let emergency = try Vigil.run([
-            "agent", "emergency", "--state-dir", state, "--reason", "Code blue in bed 12; chart needed now",
+            "agent", "emergency", "--state-dir", state, "--reason", "Code blue on ward 4; chart needed now",
         ])
         #expect(emergency.status == 0, "\(emergency.stderr)")
         #expect(emergency.stdout.contains("access allowed, emergency grant until"), "\(emergency.stdout)")

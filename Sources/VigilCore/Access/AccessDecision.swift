@@ -24,7 +24,8 @@ public struct AccessDecision: Sendable, Equatable, Hashable {
     /// - A PHI app is also denied while the device waits for approval, when its compliance is
     ///   not evaluated or noncompliant, when the person has not accepted the BYOD agreements, when
     ///   the device is outside every fence or its place is stale, and when the person is off shift.
-    ///   Emergency access overrides exactly these, except the approval.
+    ///   Emergency access overrides exactly these, except the approval; the decision notes it only
+    ///   when it overrode something (a compliant device in an emergency gets an ordinary grant).
     /// - A device in its grace period keeps access, with a note. Inputs not evaluated never deny.
     public static func decide(_ inputs: AccessInputs) -> AccessDecision {
         var denials: AccessDenials = []
@@ -67,7 +68,9 @@ public struct AccessDecision: Sendable, Equatable, Hashable {
         case .notRequired, .onShift: break
         case .offShift: overridable.insert(.offShift)
         }
-        if inputs.emergency == .active, !denials.contains(.pendingApproval), denials.isDisjoint(with: .absolute) {
+        if inputs.emergency == .active, !overridable.isEmpty, !denials.contains(.pendingApproval),
+            denials.isDisjoint(with: .absolute)
+        {
             notes.insert(.emergencyAccess)
         } else {
             denials.formUnion(overridable)
@@ -81,6 +84,8 @@ public struct AccessDecision: Sendable, Equatable, Hashable {
 public struct AccessDenials: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }
+
+    // One flag per reason; ``all`` gives each its code and message.
 
     public static let pendingApproval = AccessDenials(rawValue: 1 << 0)
     public static let deviceDenied = AccessDenials(rawValue: 1 << 1)
@@ -119,6 +124,8 @@ public struct AccessDenials: OptionSet, Sendable, Hashable, Codable {
 public struct AccessNotes: OptionSet, Sendable, Hashable, Codable {
     public let rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }
+
+    // One flag per note; ``all`` gives each its code and message.
 
     public static let inGracePeriod = AccessNotes(rawValue: 1 << 0)
     public static let emergencyAccess = AccessNotes(rawValue: 1 << 1)

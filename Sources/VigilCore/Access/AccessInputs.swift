@@ -41,7 +41,7 @@ public struct AccessInputs: Sendable, Equatable, Hashable {
 }
 
 extension AccessInputs {
-    /// Every combination of every input (61,440 of them), for exhaustive tests and the decision
+    /// Every combination of every input (30,720 of them), for exhaustive tests and the decision
     /// benchmark.
     public static var everyCombination: [AccessInputs] {
         var all: [AccessInputs] = []
@@ -145,6 +145,7 @@ public enum AppSensitivity: String, Codable, CaseIterable, Sendable {
 
 /// Whether emergency access is active for the device.
 public enum EmergencyInput: String, Codable, CaseIterable, Sendable {
+    /// No emergency access is active.
     case none
     /// A clinician invoked emergency access on the device and it has not expired or ended.
     case active

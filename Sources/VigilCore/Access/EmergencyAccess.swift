@@ -42,9 +42,6 @@ public struct EmergencyAccess: IdentifiedEntity, Codable, Sendable, Equatable {
         self.reviewNote = reviewNote
     }
 
-    /// Whether it is in force at `now`.
-    public func isActive(at now: Date) -> Bool { startedAt <= now && now < expiresAt }
-
     /// Invokes emergency access on a device.
     /// - Parameters:
     ///   - device: The device.

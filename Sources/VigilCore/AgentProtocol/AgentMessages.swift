@@ -148,6 +148,7 @@ public struct IssuedGrant: Codable, Sendable, Equatable {
     /// Whether it was issued under emergency access.
     public var emergency: Bool
 
+    /// Describes a grant.
     public init(token: String, expiresAt: Date, emergency: Bool) {
         self.token = token
         self.expiresAt = expiresAt
@@ -157,10 +158,12 @@ public struct IssuedGrant: Codable, Sendable, Equatable {
 
 /// The answer to `POST /agent/v1/grant`: the decision, and a fresh grant when it allows.
 public struct GrantResponse: Codable, Sendable, Equatable {
+    /// The decision the device was just evaluated to.
     public var access: AccessStatus
     /// Absent when access is denied.
     public var grant: IssuedGrant?
 
+    /// Describes the answer.
     public init(access: AccessStatus, grant: IssuedGrant?) {
         self.access = access
         self.grant = grant
@@ -169,9 +172,11 @@ public struct GrantResponse: Codable, Sendable, Equatable {
 
 /// `POST /agent/v1/emergency`: a clinician invokes emergency access on the device.
 public struct EmergencyRequest: Codable, Sendable, Equatable {
-    /// Why, in the clinician's words (10 to 500 characters); recorded for review.
+    /// Why, in the clinician's words (10 to 500 characters); recorded for review. It names no
+    /// patient: the audit trail keeps it for years.
     public var reason: String
 
+    /// Describes the request.
     public init(reason: String) { self.reason = reason }
 }
 
@@ -181,10 +186,12 @@ public struct EmergencyResponse: Codable, Sendable, Equatable {
     public var emergencyID: String
     /// When it ends.
     public var expiresAt: Date
+    /// The decision with the emergency access in force.
     public var access: AccessStatus
     /// The emergency grant; absent if something still denies access.
     public var grant: IssuedGrant?
 
+    /// Describes the answer.
     public init(emergencyID: String, expiresAt: Date, access: AccessStatus, grant: IssuedGrant?) {
         self.emergencyID = emergencyID
         self.expiresAt = expiresAt

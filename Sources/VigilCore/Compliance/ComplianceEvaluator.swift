@@ -48,9 +48,13 @@ public struct ComplianceEvaluator: Sendable {
         }
         let results = Self.check(device, posture: posture, against: effective, at: now, explain: explain)
         let status: ComplianceStatus
-        if results.contains(where: { $0.outcome == .fail }) {
+        let failing = results.filter { $0.outcome == .fail }
+        if !failing.isEmpty {
             let since = previous.failingSince ?? now
-            let graceUntil = since.addingTimeInterval(Double(effective.gracePeriodMinutes) * 60)
+            // A device without a passcode, unencrypted or jailbroken holds PHI in the clear or under
+            // someone else's control: no grace for those.
+            let grace = failing.contains { $0.requirement.isCritical } ? 0 : effective.gracePeriodMinutes
+            let graceUntil = since.addingTimeInterval(Double(grace) * 60)
             status = ComplianceStatus(
                 state: now < graceUntil ? .inGracePeriod : .noncompliant, failingSince: since, graceUntil: graceUntil)
         } else {

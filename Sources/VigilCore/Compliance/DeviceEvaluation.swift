@@ -180,17 +180,21 @@ extension ComplianceEvaluator {
                     outcome: .success, reason: compliance))
         }
         let turnedToDeny = !decision.allowed && (recorded?.decision.allowed ?? false)
+        let inService = device.custody == .inService
         let startedFailing = report.status.isFailing && !(recorded?.compliance.isFailing ?? false)
         let stoppedFailing = !report.status.isFailing && (recorded?.compliance.isFailing ?? false)
-        let newDueActions: [DueAction] = startedFailing
-            ? report.escalation.map { step in
+        var newDueActions: [DueAction] = []
+        if startedFailing, inService, let source = effective.escalationSource {
+            for (index, step) in report.escalation.enumerated() {
                 let dueAt = (report.status.failingSince ?? now).addingTimeInterval(Double(step.afterMinutes) * 60)
-                // Identifiers carry the due time, so that due actions list in the order they fall due.
-                return DueAction(
-                    id: .generate(at: dueAt), deviceID: device.id, action: step.action,
-                    policy: effective.escalationSource ?? PolicyReference(name: "", version: 0), dueAt: dueAt,
-                    state: .pending, createdAt: now, resolvedAt: nil)
-            } : []
+                // Identifiers a millisecond apart, so that the steps list in their order.
+                newDueActions.append(
+                    DueAction(
+                        id: .generate(at: now.addingTimeInterval(Double(index) / 1_000)), deviceID: device.id,
+                        action: step.action, policy: source, dueAt: dueAt, state: .pending, createdAt: now,
+                        resolvedAt: nil))
+            }
+        }
         let state = DeviceAccessState(
             compliance: report.status, failures: failures, decision: decision,
             decisionChangedAt: decisionChanged ? now : recorded?.decisionChangedAt ?? now,
@@ -200,6 +204,8 @@ extension ComplianceEvaluator {
             || recorded?.compliance != report.status
         return EvaluationOutcome(
             deviceID: device.id, state: changed ? state : recorded!, replacesRevision: recorded?.revision,
-            changed: changed, newDueActions: newDueActions, cancelsDueActions: stoppedFailing, events: events)
+            changed: changed, newDueActions: newDueActions,
+            // A device that complies again, or leaves service, has nothing left to escalate.
+            cancelsDueActions: stoppedFailing || (!inService && decisionChanged), events: events)
     }
 }

@@ -117,7 +117,8 @@ public struct PolicyRequirements: Codable, Sendable, Equatable {
             }
         }
         try range(maximumPatchAgeDays, "maximumPatchAgeDays", 0...3_650)
-        try range(minimumPasscodeLength, "minimumPasscodeLength", 1...64)
+        // Devices report the passcode's length in bands; the longest starts at 12.
+        try range(minimumPasscodeLength, "minimumPasscodeLength", 1...PasscodeLengthClass.veryLong.minimumLength)
         try range(maximumScreenLockSeconds, "maximumScreenLockSeconds", 1...86_400)
         try range(maximumDaysSinceCheckIn, "maximumDaysSinceCheckIn", 1...3_650)
         checked.minimumAgentVersion = try minimumAgentVersion.map { try version($0, "minimumAgentVersion") }
@@ -145,6 +146,15 @@ public enum RequirementKind: String, Codable, CaseIterable, Sendable {
     case minimumAgentVersion
     case approvedModels
     case maximumDaysSinceCheckIn
+
+    /// Whether failing it leaves PHI exposed at once (no passcode, no encryption, jailbroken):
+    /// a device that fails one gets no grace period.
+    public var isCritical: Bool {
+        switch self {
+        case .passcodeRequired, .storageEncryptionRequired, .jailbreakForbidden: true
+        default: false
+        }
+    }
 
     /// Whether the requirement means anything for this class of device: a medical device has no
     /// passcode, screen lock or jailbreak to check, so those are skipped for it, not failed.

@@ -7,6 +7,8 @@ import VigilStore
 struct PeopleController {
     let store: any VigilStore
     let bodyLimit: Int
+    /// A change of roles or status changes the access of the person's devices at once.
+    let compliance: ComplianceServices
 
     var endpoints: [APIEndpoint] {
         [
@@ -99,6 +101,12 @@ struct PeopleController {
             if let facilityIDs { person.facilityIDs = facilityIDs }
             if let status = body.status { person.status = status }
             person.updatedAt = now
+        }
+        if body.roles != nil || body.status != nil {
+            let identity = try context.requireIdentity()
+            for device in try await store.allDevices(DeviceFilter(status: .active, personID: id), sort: .enrolledAt) {
+                _ = try await compliance.evaluator.evaluate(device.id, actor: .person(identity), at: now)
+            }
         }
         return try APIJSON.response(PersonResource(changed))
     }

@@ -24,12 +24,17 @@ extension AgentController {
     /// `POST /agent/v1/emergency`: a clinician invokes emergency access on the device. It is
     /// recorded with their reason for security officers to review, the device is evaluated with
     /// it, and an emergency grant is returned when nothing absolute (lost, stolen, retired,
-    /// denied, suspended, pending approval) still denies access.
+    /// denied, suspended, pending approval) still denies access. One at a time per device: a
+    /// second while one is active is refused (409).
     @Sendable func invokeEmergency(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let (deviceID, data) = try await authenticate(request, context)
         let body = try JSONBody.decode(EmergencyRequest.self, from: data, knownFields: nil)
         let now = Date().roundedToMilliseconds
         let device = try await activeDevice(deviceID)
+        if let active = try await store.evaluationSubject(deviceID: deviceID, at: now)?.emergency {
+            throw Problem.conflict(
+                "Emergency access \(active.id) is active on this device until \(RFC3339.format(active.until)).")
+        }
         let emergency: EmergencyAccess
         do {
             emergency = try EmergencyAccess.invoke(
@@ -53,21 +58,5 @@ extension AgentController {
                 emergencyID: emergency.id.rawValue, expiresAt: emergency.expiresAt, access: AccessStatus(state.decision),
                 grant: try await compliance.grants.grant(for: subject, state: state, at: now)),
             status: .created)
-    }
-}
-
-/// `GET /.well-known/jwks.json`: the public keys that verify access grants (RFC 7517), for PHI
-/// services. Public, like any JWKS: it holds public keys only.
-struct JWKSController {
-    let compliance: ComplianceServices
-
-    func register(on router: Router<VigilRequestContext>) {
-        router.get("/.well-known/jwks.json") { _, _ -> Response in
-            let keys = try await compliance.grantKeys.verificationKeys()
-            var response = try APIJSON.response(JSONWebKeySet(keys: keys.map(JSONWebKey.init)))
-            response.headers[.cacheControl] = "public, max-age=300"
-            response.headers[.contentType] = "application/jwk-set+json"
-            return response
-        }
     }
 }

@@ -178,6 +178,9 @@ struct AccessController {
                 guard access.reviewedAt == nil else {
                     throw ValidationError(field: "id", message: "was reviewed already")
                 }
+                guard access.personID != reviewer else {
+                    throw ValidationError(field: "id", message: "was invoked by you; another officer must review it")
+                }
                 access.reviewedBy = reviewer
                 access.reviewedAt = now
                 access.reviewNote = note

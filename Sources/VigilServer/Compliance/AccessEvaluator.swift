@@ -35,7 +35,7 @@ struct AccessEvaluator: Sendable {
     func evaluate(_ subjects: [EvaluationSubject], evaluator: ComplianceEvaluator, at now: Date) async throws -> Int {
         let outcomes = subjects.map { evaluator.evaluate($0, at: now, actor: .system("policy evaluation")) }
         let lost = try await store.recordEvaluations(outcomes)
-        for deviceID in lost { _ = try await evaluate(deviceID, actor: .system("policy evaluation"), at: now) }
+        for deviceID in lost { _ = try await evaluate(deviceID, actor: .system("policy evaluation")) }
         return outcomes.filter(\.changed).count
     }
 }

@@ -9,20 +9,31 @@ public struct FleetEvaluationJob: IdentifiedEntity, Codable, Sendable, Equatable
 
     /// Where a job stands.
     public enum State: String, Codable, Sendable {
-        case queued, running, done, failed
+        /// Waiting for the job before it.
+        case queued
+        /// Evaluating pages of devices.
+        case running
+        /// Every active device was evaluated.
+        case done
+        /// Stopped by an error; the next scheduled evaluation covers what it left.
+        case failed
     }
 
     /// Unique identifier.
     public let id: String
     /// Why it runs, such as `policy change` or `schedule`.
     public let trigger: String
+    /// Queued, running, done or failed.
     public var state: State
     /// Active devices evaluated so far.
     public var evaluated: Int
     /// Devices whose compliance or access changed.
     public var changed: Int
+    /// When it was asked for.
     public let queuedAt: Date
+    /// When it started, after any job before it.
     public var startedAt: Date?
+    /// When it ended, done or failed.
     public var finishedAt: Date?
     /// Why it failed.
     public var error: String?

@@ -76,10 +76,19 @@ struct PoliciesController {
     @Sendable func put(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let name = try Self.pathName(context)
         let dryRun = try Self.dryRun(request)
-        let data = try Self.naming(try await request.collectJSONBody(limit: bodyLimit), name)
+        let (data, expectedVersion) = try Self.naming(try await request.collectJSONBody(limit: bodyLimit), name)
         let policy = try JSONBody.decode(SecurityPolicy.self, from: data, knownFields: nil)
         try PolicyBodyCheck.refuseUnknownFields(in: data, decoded: policy)
-        return try await apply(to: [try Self.validated(policy, field: nil)], removingOthers: false, dryRun: dryRun, context: context)
+        if let expectedVersion {
+            let current = try await store.securityPolicies().first { $0.name == name }?.version
+            guard current == expectedVersion else {
+                throw Problem.conflict(
+                    "Policy \(name) is at " + (current.map { "version \($0)" } ?? "no version (it was removed)")
+                        + ", not \(expectedVersion): someone changed it meanwhile; read it again.")
+            }
+        }
+        return try await apply(
+            to: [try Self.validated(policy, field: nil)], removingOthers: false, dryRun: dryRun, context: context)
     }
 
     @Sendable func remove(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
@@ -91,6 +100,7 @@ struct PoliciesController {
         let change = PolicyChange.remove(name: name, version: policy.version)
         let now = Date().roundedToMilliseconds
         try await store.applyPolicyChanges([change], at: now, audit: [Self.auditEvent(change, context, now)])
+        try await compliance.policies.reload()
         let job = await compliance.evaluateFleet(trigger: "policy change")
         return try APIJSON.response(
             ChangeResult(dryRun: false, changes: [Self.describe(change)], evaluation: job))
@@ -107,6 +117,8 @@ struct PoliciesController {
         }
         let now = Date().roundedToMilliseconds
         try await store.applyPolicyChanges(changes, at: now, audit: changes.map { Self.auditEvent($0, context, now) })
+        // In force at once for check-ins and verifications, before the fleet evaluation gets to them.
+        try await compliance.policies.reload()
         let job = await compliance.evaluateFleet(trigger: "policy change")
         return try APIJSON.response(ChangeResult(dryRun: false, changes: changes.map(Self.describe), evaluation: job))
     }
@@ -136,8 +148,9 @@ struct PoliciesController {
     }
 
     /// The body of `PUT /policies/{name}` with the name of the path, which a body may repeat but
-    /// not contradict.
-    static func naming(_ data: Data, _ name: String) throws -> Data {
+    /// not contradict, and the version the body names: the version its author read, which must
+    /// still be the one in force (optimistic concurrency; leave it out to overwrite).
+    static func naming(_ data: Data, _ name: String) throws -> (body: Data, expectedVersion: Int?) {
         guard var object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw Problem.invalidBody("The body must be a JSON object.")
         }
@@ -145,7 +158,14 @@ struct PoliciesController {
             throw Problem.invalidField("name", "must be the name in the path, \(name), or be left out")
         }
         object["name"] = name
-        return try JSONSerialization.data(withJSONObject: object)
+        var expectedVersion: Int?
+        if let version = object["version"], !(version is NSNull) {
+            guard let number = version as? Int, number >= 1 else {
+                throw Problem.invalidField("version", "must be the policy's version as read, a whole number from 1")
+            }
+            expectedVersion = number
+        }
+        return (try JSONSerialization.data(withJSONObject: object), expectedVersion)
     }
 
     static func dryRun(_ request: Request) throws -> Bool {

@@ -44,5 +44,3 @@ public struct PolicyFileError: Error, Sendable, Equatable, CustomStringConvertib
         (line.map { "line \($0): " } ?? "") + (field.isEmpty ? "" : "\(field): ") + message
     }
 }
-
-// MARK: - Reading

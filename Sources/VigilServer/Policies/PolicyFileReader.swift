@@ -316,5 +316,3 @@ extension Node {
         }
     }
 }
-
-// MARK: - Writing

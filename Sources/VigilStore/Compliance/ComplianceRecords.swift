@@ -26,7 +26,7 @@ extension EvaluationSubject {
     /// Reads the columns of ``ComplianceSQL/subjects(after:deviceID:limit:at:)``.
     init(stored row: some StoredRow) throws {
         let device = try Device(stored: row)
-        let base = 28
+        let base = DeviceColumns.device.split(separator: ",").count
         var recorded: DeviceAccessState?
         if let revision = try row.optionalInteger(base + 11) {
             let failures = try row.text(base + 5).split(separator: ",").map { name -> RequirementKind in
