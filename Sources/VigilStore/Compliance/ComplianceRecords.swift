@@ -23,10 +23,13 @@ enum PolicyJSON {
 }
 
 extension EvaluationSubject {
+    /// Where the person's and the evaluation's columns start: after the device's.
+    static let firstColumnAfterDevice = DeviceColumns.device.split(separator: ",").count
+
     /// Reads the columns of ``ComplianceSQL/subjects(after:deviceID:limit:at:)``.
     init(stored row: some StoredRow) throws {
         let device = try Device(stored: row)
-        let base = DeviceColumns.device.split(separator: ",").count
+        let base = Self.firstColumnAfterDevice
         var recorded: DeviceAccessState?
         if let revision = try row.optionalInteger(base + 11) {
             let failures = try row.text(base + 5).split(separator: ",").map { name -> RequirementKind in
