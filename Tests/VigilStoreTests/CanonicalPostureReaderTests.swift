@@ -39,6 +39,15 @@ import VigilCore
         #expect(readFast > 300)
     }
 
+    @Test func textJSONForbidsIsNeverRead() {
+        let posture = #"{"agentVersion":"0.1.0","batteryPercent":%@,"managedApps":[],"osVersion":"17"}"#
+        for number in ["064", "-01", "00", "1.5", "1e2", "12345678901234567"] {
+            #expect(CanonicalPostureReader.read(posture.replacingOccurrences(of: "%@", with: number)) == nil, "\(number)")
+        }
+        #expect(CanonicalPostureReader.read(posture.replacingOccurrences(of: "%@", with: "0"))?.batteryPercent == 0)
+        #expect(CanonicalPostureReader.read(posture.replacingOccurrences(of: "%@", with: "-0"))?.batteryPercent == 0)
+    }
+
     @Test func changedTextIsReadAsTheDecoderReadsItOrNotAtAll() throws {
         var random = SystemRandomNumberGenerator()
         let decoder = VigilJSON.makeDecoder()

@@ -111,9 +111,13 @@ struct CanonicalPostureReader {
         return nil
     }
 
-    /// An integer of at most 15 digits, without fraction or exponent.
+    /// An integer of at most 15 digits, without fraction, exponent or leading zero (which JSON
+    /// forbids).
     private mutating func integer() -> Int? {
         let negative = take("-")
+        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "0"), (0x30...0x39).contains(bytes[index + 1]) {
+            return nil
+        }
         var value = 0
         var digits = 0
         while index < bytes.count, (0x30...0x39).contains(bytes[index]), digits < 15 {
