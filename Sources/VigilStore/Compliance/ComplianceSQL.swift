@@ -107,12 +107,19 @@ enum ComplianceSQL {
 
     static let dueActionColumns = "id, device_id, action, policy_name, policy_version, due_at, state, created_at, resolved_at"
 
-    static func insertDueAction(_ action: DueAction) -> SQLStatement {
+    /// Due actions per insert statement: one statement for many rows costs far less than one each.
+    static let dueActionsPerInsert = 200
+
+    /// Inserts due actions, ``dueActionsPerInsert`` at the most, in one statement.
+    static func insertDueActions(_ actions: ArraySlice<DueAction>) -> SQLStatement {
         SQLStatement(
-            "INSERT INTO due_actions (\(dueActionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [.identifier(action.id), .identifier(action.deviceID), .enumeration(action.action), .text(action.policy.name),
-             .integer(Int64(action.policy.version)), .date(action.dueAt), .enumeration(action.state),
-             .date(action.createdAt), .date(action.resolvedAt)])
+            "INSERT INTO due_actions (\(dueActionColumns)) VALUES "
+                + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: actions.count).joined(separator: ", "),
+            actions.flatMap { action -> [SQLValue] in
+                [.identifier(action.id), .identifier(action.deviceID), .enumeration(action.action),
+                 .text(action.policy.name), .integer(Int64(action.policy.version)), .date(action.dueAt),
+                 .enumeration(action.state), .date(action.createdAt), .date(action.resolvedAt)]
+            })
     }
 
     static func cancelDueActions(of deviceID: DeviceID, at time: Date) -> SQLStatement {

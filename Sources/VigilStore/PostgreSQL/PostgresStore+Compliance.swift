@@ -34,6 +34,7 @@ extension PostgresStore {
         return try await transaction { connection in
             var lost: [DeviceID] = []
             var events: [AuditEventDraft] = []
+            var dueActions: [DueAction] = []
             for outcome in changed {
                 let written = try await connection.run(ComplianceSQL.recordState(outcome), logger: logger) { _ in true }
                 guard !written.isEmpty else {
@@ -45,10 +46,12 @@ extension PostgresStore {
                     try await connection.run(
                         ComplianceSQL.cancelDueActions(of: outcome.deviceID, at: outcome.state.evaluatedAt), logger: logger)
                 }
-                for action in outcome.newDueActions {
-                    try await connection.run(ComplianceSQL.insertDueAction(action), logger: logger)
-                }
+                dueActions += outcome.newDueActions
                 events += outcome.events
+            }
+            for start in stride(from: 0, to: dueActions.count, by: ComplianceSQL.dueActionsPerInsert) {
+                let end = min(start + ComplianceSQL.dueActionsPerInsert, dueActions.count)
+                try await connection.run(ComplianceSQL.insertDueActions(dueActions[start..<end]), logger: logger)
             }
             try await append(events, on: connection)
             return lost

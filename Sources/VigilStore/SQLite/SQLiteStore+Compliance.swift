@@ -35,6 +35,7 @@ extension SQLiteStore {
         return try await write { db in
             var lost: [DeviceID] = []
             var events: [AuditEventDraft] = []
+            var dueActions: [DueAction] = []
             for outcome in changed {
                 guard try !db.run(ComplianceSQL.recordState(outcome), { _ in true }).isEmpty else {
                     lost.append(outcome.deviceID)
@@ -44,8 +45,12 @@ extension SQLiteStore {
                 if outcome.cancelsDueActions {
                     try db.run(ComplianceSQL.cancelDueActions(of: outcome.deviceID, at: outcome.state.evaluatedAt))
                 }
-                for action in outcome.newDueActions { try db.run(ComplianceSQL.insertDueAction(action)) }
+                dueActions += outcome.newDueActions
                 events += outcome.events
+            }
+            for start in stride(from: 0, to: dueActions.count, by: ComplianceSQL.dueActionsPerInsert) {
+                let end = min(start + ComplianceSQL.dueActionsPerInsert, dueActions.count)
+                try db.run(ComplianceSQL.insertDueActions(dueActions[start..<end]))
             }
             try Self.append(events, in: db)
             return lost
