@@ -1,8 +1,12 @@
 import Foundation
 import Testing
 
-/// `vigil policy`, `vigil agent run --misbehave`, `vigil agent emergency` and the compliance
-/// benchmarks, as processes against a running `vigil serve`.
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `vigil policy`, `vigil agent run --misbehave`, `vigil agent emergency`, `vigil simulate
+/// --misbehave` and the compliance benchmarks, as processes against a running `vigil serve`.
 @Suite struct PolicyCommandTests {
     static var example: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -80,6 +84,22 @@ import Testing
         #expect(emergency.stdout.contains("access allowed, emergency grant until"), "\(emergency.stdout)")
         let unknown = try Vigil.run(["agent", "run", "--once", "--state-dir", state, "--misbehave", "haunted"])
         #expect(unknown.status != 0)
+
+        // A simulated fleet told to misbehave: every device turns noncompliant.
+        let before = try await Self.count(base: base, token: token, query: "compliance=noncompliant")
+        let simulated = try Vigil.run(
+            ["simulate", "--devices", "3", "--duration", "1", "--interval", "0.5", "--misbehave", "outdated-agent"]
+                + connection)
+        #expect(simulated.status == 0, "\(simulated.stderr)")
+        #expect(try await Self.count(base: base, token: token, query: "compliance=noncompliant") == before + 3)
+    }
+
+    /// How many devices match an inventory query.
+    static func count(base: String, token: String, query: String) async throws -> Int {
+        var request = URLRequest(url: URL(string: "\(base)/api/v1/devices?limit=200&\(query)")!)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let (data, _) = try await URLSession.shared.data(for: request)
+        return ((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["items"] as? [Any])?.count ?? -1
     }
 
     @Test func theComplianceBenchmarksRunInProcess() throws {

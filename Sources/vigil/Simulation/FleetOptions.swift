@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import NIOConcurrencyHelpers
+import VigilAgent
 
 /// The options `vigil simulate` and `vigil bench checkin` share: which server, whose token, how
 /// many devices.
@@ -20,6 +21,12 @@ struct FleetOptions: ParsableArguments {
 
     @Flag(help: "End with one JSON object on the last line.")
     var json = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Every device reports this flaw instead of one in six reporting one: \(PostureFlaw.allCases.map(\.rawValue).joined(separator: ", ")).",
+            valueName: "flaw"))
+    var misbehave: PostureFlaw?
 
     /// The server's URL, checked.
     func serverURL() throws -> URL {
@@ -60,7 +67,8 @@ struct FleetOptions: ParsableArguments {
             do {
                 fleet = try await SimulatedFleet.enroll(
                     count: devices, serverURL: try serverURL(), admin: admin, transport: transport,
-                    concurrency: min(32, connections), progress: { count in enrolled.withLockedValue { $0 = count } })
+                    concurrency: min(32, connections), misbehaving: misbehave,
+                    progress: { count in enrolled.withLockedValue { $0 = count } })
             } catch {
                 ticker.cancel()
                 throw error

@@ -11,7 +11,8 @@ struct Simulate: AsyncParsableCommand {
             device through the agent protocol (each with its own Ed25519 key), then lets each check in \
             every --interval seconds (± 10%) for --duration seconds. Postures vary by model and \
             platform; about one device in six is noncompliant (an old patch, no passcode, rooted, an old agent, \
-            unencrypted or a slow screen lock). Ownership is 60% corporate, 25% BYOD (pending approval) \
+            unencrypted or a slow screen lock); with --misbehave, every device reports that flaw. \
+            Ownership is 60% corporate, 25% BYOD (pending approval) \
             and 15% shared. Devices are enrolled for the token's owner and stay in the inventory.
 
             A live progress line goes to standard error; the summary (check-ins per second, errors, \

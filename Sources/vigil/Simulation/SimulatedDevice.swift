@@ -28,7 +28,8 @@ struct SimulatedDevice: Sendable {
     ]
 
     /// The `index`th device of a simulated fleet: the same index gives the same device.
-    init(index: Int) {
+    /// - Parameter misbehaving: A flaw every device reports, instead of one device in six.
+    init(index: Int, misbehaving: PostureFlaw? = nil) {
         var random = SplitMix64(seed: UInt64(index))
         let model = Self.models[Int(random.next() % UInt64(Self.models.count))]
         let roll = random.next() % 100
@@ -38,8 +39,9 @@ struct SimulatedDevice: Sendable {
             platform: model.platform, model: model.name,
             osVersion: model.osVersions[Int(random.next() % UInt64(model.osVersions.count))],
             hardwareID: String(format: "SIM%08d", index), name: "Simulated \(model.name) \(index)")
-        flaw = random.next() % 6 == 0
+        let drawn = random.next() % 6 == 0
             ? PostureFlaw.allCases[Int(random.next() % UInt64(PostureFlaw.allCases.count))] : nil
+        flaw = misbehaving ?? drawn
     }
 
     /// The posture of this device's next check-in; the battery drains a little each time.

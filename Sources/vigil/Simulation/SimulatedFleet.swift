@@ -14,10 +14,11 @@ struct SimulatedFleet: Sendable {
 
     /// Enrolls `count` devices for the token's owner, `concurrency` at a time.
     /// - Parameters:
+    ///   - misbehaving: A flaw every device reports, instead of one device in six.
     ///   - progress: Called with the number enrolled so far.
     static func enroll(
         count: Int, serverURL: URL, admin: AdminClient, transport: any AgentTransport, concurrency: Int,
-        progress: @escaping @Sendable (Int) -> Void
+        misbehaving: PostureFlaw? = nil, progress: @escaping @Sendable (Int) -> Void
     ) async throws -> SimulatedFleet {
         let personID = try await admin.me()
         let members = try await withThrowingTaskGroup(of: Member.self) { group in
@@ -28,7 +29,7 @@ struct SimulatedFleet: Sendable {
                 let index = next
                 next += 1
                 group.addTask {
-                    let profile = SimulatedDevice(index: index)
+                    let profile = SimulatedDevice(index: index, misbehaving: misbehaving)
                     let code = try await admin.invite(
                         personID, ownership: profile.ownership, deviceClass: profile.deviceClass)
                     let (client, _) = try await AgentClient.enroll(
