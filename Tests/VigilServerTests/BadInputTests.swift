@@ -51,6 +51,22 @@ import VigilTestSupport
             #"{"name": "t", "expiresInDays": "soon"}"#, #"{"name": "t", "personID": "per_nobody"}"#,
             #"{"scopes": ["admin"]}"#, #"{"name": "t", "personID": "\u0000"}"#,
         ],
+        "PUT /api/v1/policies": [
+            #"{"policies": {}}"#, #"{"policies": [{"requirements": {}}]}"#,
+            #"{"policies": [{"name": "Bad Name"}]}"#, #"{"policies": [{"name": "a", "requirements": {"jailbreak": true}}]}"#,
+            #"{"policies": [{"name": "a", "requirements": {"minimumOSVersion": {"beos": "5"}}}]}"#,
+            #"{"policies": [{"name": "a", "requirements": {"maximumPatchAgeDays": "30"}}]}"#,
+            #"{"policies": [{"name": "a", "scope": {"ownership": []}}]}"#,
+            #"{"policies": [{"name": "a", "escalation": [{"afterMinutes": -1, "action": "lock"}]}]}"#,
+            #"{"policies": [{"name": "a", "escalation": [{"afterMinutes": 0, "action": "explode"}]}]}"#,
+        ],
+        "PUT /api/v1/policies/{name}": [
+            #"{"name": "other"}"#, #"{"version": 0}"#, #"{"version": "one"}"#,
+            #"{"requirements": {"minimumPasscodeLength": 13}}"#, #"{"gracePeriodMinutes": 99999999}"#,
+            #"{"requirements": {"approvedModels": []}}"#, #"{"priority": 5000}"#,
+        ],
+        "POST /api/v1/access/verify": [#"{"grant": 5}"#, #"{"grant": null}"#, #"{}"#],
+        "POST /api/v1/access/keys": [#"{"reason": ""}"#, #"{"reason": 3}"#, #"{}"#],
     ]
 
     @Test(arguments: StoreBackend.available)
@@ -65,6 +81,7 @@ import VigilTestSupport
                 let uri = String(parts[1])
                     .replacingOccurrences(of: "/people/{id}", with: "/people/\(person.id)")
                     .replacingOccurrences(of: "/facilities/{id}", with: "/facilities/\(facility.id)")
+                    .replacingOccurrences(of: "/policies/{name}", with: "/policies/baseline")
                 for body in Self.commonCorpus + specific {
                     let response = try await server.send(method, uri, as: .admin, body: body)
                     let label = "\(route) with \(body.prefix(80))"
@@ -78,6 +95,8 @@ import VigilTestSupport
                 #expect(notJSON.status == .unsupportedMediaType, "\(route) with text/plain")
             }
             #expect(try await StoreCounts.of(server.store) == before)
+            #expect(try await server.store.securityPolicies().isEmpty)
+            #expect(try await server.store.grantKeys().isEmpty)
             let failures = try await server.store.auditEvents(
                 AuditEventFilter(action: .personCreated), try PageRequest(limit: 200)
             ).items

@@ -119,7 +119,14 @@ struct StoreCounts: Equatable {
 
     static func of(_ store: any VigilStore) async throws -> StoreCounts {
         let all = try PageRequest(limit: PageRequest.maximumLimit)
-        let events = try await store.auditEvents(AuditEventFilter(), all).items
+        var events: [AuditEvent] = []
+        var page = all
+        while true {
+            let read = try await store.auditEvents(AuditEventFilter(), page)
+            events += read.items
+            guard let next = read.nextAfter else { break }
+            page = try PageRequest(limit: PageRequest.maximumLimit, after: next)
+        }
         return StoreCounts(
             people: try await store.people(all).items.count,
             facilities: try await store.facilities(all).items.count,

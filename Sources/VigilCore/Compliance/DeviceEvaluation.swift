@@ -137,6 +137,18 @@ public struct EvaluationOutcome: Sendable, Equatable {
 }
 
 extension ComplianceEvaluator {
+    /// The access decision for a PHI app on the subject's device, with its compliance already known.
+    public static func decision(for subject: EvaluationSubject, compliance: ComplianceState, at now: Date)
+        -> AccessDecision
+    {
+        let device = subject.device
+        return AccessDecision.decide(
+            AccessInputs(
+                approval: device.approval, custody: device.custody, personStatus: subject.personStatus,
+                compliance: compliance,
+                emergency: subject.emergency.map { $0.until > now } == true ? .active : .none))
+    }
+
     /// Evaluates one device: compliance, then the access decision for PHI apps, then what changed.
     /// - Parameters:
     ///   - subject: The device and what it needs.
@@ -152,11 +164,7 @@ extension ComplianceEvaluator {
             device, roles: subject.roles, previous: recorded?.compliance ?? .notEvaluated, at: now, effective: effective,
             explain: false)
         let failures = report.failures.map(\.requirement)
-        let emergency: EmergencyInput = subject.emergency.map { $0.until > now } == true ? .active : .none
-        let decision = AccessDecision.decide(
-            AccessInputs(
-                approval: device.approval, custody: device.custody, personStatus: subject.personStatus,
-                compliance: report.status.state, emergency: emergency))
+        let decision = Self.decision(for: subject, compliance: report.status.state, at: now)
 
         // One event per change: the access decision's when it changed (with the compliance that
         // changed with it), else the compliance's.
