@@ -88,4 +88,19 @@ public enum Validate {
         }
         return Set(ids)
     }
+
+    /// Checks a name such as a policy's or an agreement's: 1 to 64 lowercase letters, digits,
+    /// `-` and `_`, starting with a letter.
+    /// - Throws: ``ValidationError`` on `field`.
+    public static func slug(_ name: String, field: String) throws -> String {
+        let bytes = Array(name.utf8)
+        let allowed = { (byte: UInt8) in
+            (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D || byte == 0x5F
+        }
+        guard (1...64).contains(bytes.count), (0x61...0x7A).contains(bytes[0]), bytes.allSatisfy(allowed) else {
+            throw ValidationError(
+                field: field, message: "must be 1 to 64 lowercase letters, digits, '-' or '_', starting with a letter")
+        }
+        return name
+    }
 }

@@ -110,16 +110,16 @@ public protocol DeviceStore: Sendable {
     ) async throws -> EnrollmentInvitation
 
     /// Enrolls a device in one transaction: finds the invitation whose code hashes to `codeHash`
-    /// and the status of its person, lets `admit` make the device (or refuse), marks the
-    /// invitation used and adds the device.
+    /// and its person's status and personal devices in service, lets `admit` make the device (or
+    /// refuse), marks the invitation used and adds the device.
     /// - Parameters:
     ///   - codeHash: The hash of the code presented.
     ///   - admit: Makes the device from the invitation (`nil` when no invitation has the code)
-    ///     and its person's current status; what it throws cancels everything.
+    ///     and its person as they are now; what it throws cancels everything.
     ///   - audit: The event recording the enrollment, for the admitted device.
     /// - Returns: The new device.
     func enrollDevice(
-        codeHash: String, admit: @escaping @Sendable (EnrollmentInvitation?, PersonStatus?) throws -> Device,
+        codeHash: String, admit: @escaping @Sendable (EnrollmentInvitation?, EnrollingPerson?) throws -> Device,
         audit: @escaping @Sendable (Device) -> AuditEventDraft
     ) async throws -> Device
 
@@ -273,7 +273,7 @@ public protocol ComplianceStore: Sendable {
 /// through ``withRunningStore(_:_:)``) while the store is used.
 public protocol VigilStore:
     PeopleStore, FacilityStore, TokenStore, AuditStore, LedgerStore, DeviceStore, ComplianceStore, BootstrapStore,
-    Service
+    AgreementStore, BYODSettingsStore, CatalogStore, Service
 {
     /// Where the data lives, for people to read; never contains a password.
     var summary: String { get }

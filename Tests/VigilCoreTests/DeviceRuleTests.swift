@@ -81,8 +81,8 @@ import VigilCore
             _ invitation: EnrollmentInvitation?, person: PersonStatus? = .active, proof: String = proof, at time: Date? = nil
         ) throws -> Device {
             try Enrollment.admit(
-                invitation: invitation, personStatus: person, code: code, facts: facts, publicKey: publicKey,
-                proof: proof, at: time ?? now)
+                invitation: invitation, person: person.map { EnrollingPerson(status: $0, personalDevicesInService: 0) },
+                code: code, facts: facts, publicKey: publicKey, proof: proof, at: time ?? now)
         }
         let device = try admit(invitation)
         #expect(device.model == "Pixel 8")

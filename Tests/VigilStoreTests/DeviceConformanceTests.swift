@@ -68,8 +68,8 @@ import VigilTestSupport
             await #expect(throws: EnrollmentRefusal.unknownCode) {
                 _ = try await store.enrollDevice(
                     codeHash: "no-such-hash",
-                    admit: { found, status in
-                        if found == nil, status == nil { throw EnrollmentRefusal.unknownCode }
+                    admit: { found, person in
+                        if found == nil, person == nil { throw EnrollmentRefusal.unknownCode }
                         return device
                     }, audit: { _ in Fixtures.audit() })
             }
@@ -94,9 +94,9 @@ import VigilTestSupport
                     return .success(
                         try await store.enrollDevice(
                             codeHash: code.hash,
-                            admit: { found, status in
+                            admit: { found, person in
                                 try Enrollment.admit(
-                                    invitation: found, personStatus: status, code: code,
+                                    invitation: found, person: person, code: code,
                                     facts: DeviceFacts(platform: .ios, model: "iPhone", osVersion: "18"),
                                     publicKey: publicKey, proof: proof, at: time)
                             }, audit: { Fixtures.audit("device.enroll", target: .device($0.id)) }))
@@ -127,8 +127,8 @@ import VigilTestSupport
                 Task {
                     _ = try? await store.enrollDevice(
                         codeHash: otherCode.hash,
-                        admit: { _, status in
-                            done.resume(returning: status)
+                        admit: { _, person in
+                            done.resume(returning: person?.status)
                             throw EnrollmentRefusal.personSuspended
                         }, audit: { _ in Fixtures.audit() })
                 }

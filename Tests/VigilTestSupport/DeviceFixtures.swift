@@ -43,9 +43,9 @@ extension Fixtures {
         let facts = DeviceFacts(platform: .ios, model: "iPhone 15", osVersion: "17.5", hardwareID: hardwareID)
         let device = try await store.enrollDevice(
             codeHash: code.hash,
-            admit: { found, status in
+            admit: { found, person in
                 try Enrollment.admit(
-                    invitation: found, personStatus: status, code: code, facts: facts, publicKey: publicKey, proof: proof, at: time)
+                    invitation: found, person: person, code: code, facts: facts, publicKey: publicKey, proof: proof, at: time)
             },
             audit: { device in audit("device.enroll", target: .device(device.id), at: time) })
         return (device, key)

@@ -8,11 +8,16 @@ import Foundation
 public struct ComplianceEvaluator: Sendable {
     /// The policies, in precedence order.
     public let policies: PolicySet
+    /// The BYOD agreements published, which the access decision checks acceptances against.
+    public let agreements: AgreementSet
     /// The effective policies composed so far, by kind of device.
     private let composed = EffectivePolicyCache()
 
-    /// An evaluator for `policies`.
-    public init(policies: PolicySet) { self.policies = policies }
+    /// An evaluator for `policies` and `agreements`.
+    public init(policies: PolicySet, agreements: AgreementSet = AgreementSet()) {
+        self.policies = policies
+        self.agreements = agreements
+    }
 
     /// The effective policy of a device of this kind, composed once per kind.
     public func effectivePolicy(for device: Device, roles: Set<Role>) -> EffectivePolicy {

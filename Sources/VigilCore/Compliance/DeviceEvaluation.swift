@@ -13,17 +13,24 @@ public struct EvaluationSubject: Sendable, Equatable {
     public var recorded: DeviceAccessState?
     /// The device's emergency access active at the time of reading, if any.
     public var emergency: ActiveEmergency?
+    /// How its person is bound to the organization.
+    public var affiliation: Affiliation
+    /// The agreement versions its person accepted.
+    public var acceptedAgreements: AcceptedAgreements
 
     /// Bundles a subject.
     public init(
         device: Device, roles: Set<Role>, personStatus: PersonStatus, recorded: DeviceAccessState?,
-        emergency: ActiveEmergency?
+        emergency: ActiveEmergency?, affiliation: Affiliation = .employee,
+        acceptedAgreements: AcceptedAgreements = AcceptedAgreements()
     ) {
         self.device = device
         self.roles = roles
         self.personStatus = personStatus
         self.recorded = recorded
         self.emergency = emergency
+        self.affiliation = affiliation
+        self.acceptedAgreements = acceptedAgreements
     }
 }
 
@@ -137,15 +144,21 @@ public struct EvaluationOutcome: Sendable, Equatable {
 }
 
 extension ComplianceEvaluator {
-    /// The access decision for a PHI app on the subject's device, with its compliance already known.
-    public static func decision(for subject: EvaluationSubject, compliance: ComplianceState, at now: Date)
-        -> AccessDecision
-    {
+    /// The access decision for an app on the subject's device, with its compliance already known.
+    /// - Parameters:
+    ///   - subject: The device and what it needs.
+    ///   - compliance: Its compliance.
+    ///   - now: The time.
+    ///   - app: The app asking; a PHI app by default.
+    /// - Returns: The decision, with the agreements in force judged against the person's acceptances.
+    public func decision(
+        for subject: EvaluationSubject, compliance: ComplianceState, at now: Date, app: AppSensitivity = .phi
+    ) -> AccessDecision {
         let device = subject.device
         return AccessDecision.decide(
             AccessInputs(
                 approval: device.approval, custody: device.custody, personStatus: subject.personStatus,
-                compliance: compliance,
+                compliance: compliance, agreement: agreements.input(for: subject, at: now), app: app,
                 emergency: subject.emergency.map { $0.until > now } == true ? .active : .none))
     }
 
@@ -164,7 +177,7 @@ extension ComplianceEvaluator {
             device, roles: subject.roles, previous: recorded?.compliance ?? .notEvaluated, at: now, effective: effective,
             explain: false)
         let failures = report.failures.map(\.requirement)
-        let decision = Self.decision(for: subject, compliance: report.status.state, at: now)
+        let decision = decision(for: subject, compliance: report.status.state, at: now)
 
         // One event per change: the access decision's when it changed (with the compliance that
         // changed with it), else the compliance's.

@@ -99,16 +99,7 @@ public struct SecurityPolicy: Codable, Sendable, Equatable {
     /// Checks a policy name: 1 to 64 lowercase letters, digits, `-` and `_`, starting with a letter.
     /// - Throws: ``ValidationError`` on field `name`.
     public static func validatedName(_ name: String) throws -> String {
-        let bytes = Array(name.utf8)
-        let allowed = { (byte: UInt8) in
-            (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D || byte == 0x5F
-        }
-        guard (1...64).contains(bytes.count), (0x61...0x7A).contains(bytes[0]), bytes.allSatisfy(allowed) else {
-            throw ValidationError(
-                field: "name",
-                message: "must be 1 to 64 lowercase letters, digits, '-' or '_', starting with a letter")
-        }
-        return name
+        try Validate.slug(name, field: "name")
     }
 }
 

@@ -55,18 +55,21 @@ public enum Enrollment {
     /// Admits a device.
     /// - Parameters:
     ///   - invitation: The invitation the code belongs to; `nil` when no invitation has it.
-    ///   - personStatus: The status of the person the invitation is for, now.
+    ///   - person: The person the invitation is for, as they are now.
     ///   - code: The code presented.
     ///   - facts: What the device says about itself.
     ///   - publicKey: The device's new Ed25519 public key, base64url.
     ///   - proof: The device's signature of ``proofMessage(code:publicKey:)`` with that key.
+    ///   - settings: The BYOD program's approval rules and collection matrix.
     ///   - now: The time of enrollment.
-    /// - Returns: The new device: approved at once when hospital-owned, pending otherwise.
+    /// - Returns: The new device, holding only the facts its ownership may give: hospital-owned
+    ///   devices approved at once; personal ones approved, denied or left pending by the
+    ///   approval rules, with the reasons.
     /// - Throws: ``EnrollmentRefusal`` for a code that may not be used or a bad proof;
     ///   ``ValidationError`` for invalid facts.
     public static func admit(
-        invitation: EnrollmentInvitation?, personStatus: PersonStatus?, code: EnrollmentCode, facts: DeviceFacts,
-        publicKey: String, proof: String, at now: Date
+        invitation: EnrollmentInvitation?, person: EnrollingPerson?, code: EnrollmentCode, facts: DeviceFacts,
+        publicKey: String, proof: String, settings: BYODSettings = BYODSettings(), at now: Date
     ) throws -> Device {
         guard let invitation else { throw EnrollmentRefusal.unknownCode }
         switch invitation.state(at: now) {
@@ -75,7 +78,7 @@ public enum Enrollment {
         case .revoked: throw EnrollmentRefusal.revoked
         case .expired: throw EnrollmentRefusal.expired
         }
-        guard personStatus == .active else { throw EnrollmentRefusal.personSuspended }
+        guard let person, person.status == .active else { throw EnrollmentRefusal.personSuspended }
         guard let key = DevicePublicKey(publicKey) else {
             throw ValidationError(field: "publicKey", message: "is not a base64url Ed25519 public key")
         }
@@ -85,15 +88,47 @@ public enum Enrollment {
         let optionalText = { (value: String?, field: String) throws -> String? in
             try value.map { try Validate.text($0, field: field, maximumLength: 128) }
         }
+        let ownership = invitation.ownership
+        let facts = settings.collection.collectable(facts, for: ownership)
+        var approval = ownership.approvalAtEnrollment
+        var approvalReason: String?
+        if let rules = settings.approvalRules(for: ownership) {
+            switch rules.verdict(for: facts, devicesInService: person.personalDevicesInService) {
+            case .approve:
+                approval = .approved
+                approvalReason = "met the \(ownership.rawValue) approval rules"
+            case .deny(let reasons):
+                approval = .denied
+                approvalReason = "denied by the \(ownership.rawValue) approval rules: " + reasons.joined(separator: "; ")
+            case .review(let reasons):
+                approvalReason = "waiting for an administrator: " + reasons.joined(separator: "; ")
+            }
+        }
         return Device(
             id: .generate(at: now), personID: invitation.personID, facilityID: invitation.facilityID,
-            invitationID: invitation.id, ownership: invitation.ownership, deviceClass: invitation.deviceClass,
+            invitationID: invitation.id, ownership: ownership, deviceClass: invitation.deviceClass,
             medicalKind: invitation.medicalKind, platform: facts.platform,
             model: try Validate.text(facts.model, field: "facts.model", maximumLength: 128),
             osVersion: try Validate.text(facts.osVersion, field: "facts.osVersion", maximumLength: 64),
-            hardwareID: invitation.ownership.isHospitalOwned ? try optionalText(facts.hardwareID, "facts.hardwareID") : nil,
+            hardwareID: try optionalText(facts.hardwareID, "facts.hardwareID"),
             name: try optionalText(facts.name, "facts.name"), publicKey: publicKey,
-            approval: invitation.ownership.approvalAtEnrollment, enrolledAt: now, updatedAt: now)
+            approval: approval, approvalReason: approvalReason.map { String($0.prefix(500)) },
+            approvalDecidedAt: approvalReason == nil ? nil : now, enrolledAt: now, updatedAt: now)
+    }
+}
+
+/// The person an invitation is for, as enrollment sees them.
+public struct EnrollingPerson: Sendable, Equatable {
+    /// Whether they may act.
+    public var status: PersonStatus
+    /// How many personal devices of theirs are in service and not denied, for the approval
+    /// rules' limit.
+    public var personalDevicesInService: Int
+
+    /// Describes the person.
+    public init(status: PersonStatus, personalDevicesInService: Int) {
+        self.status = status
+        self.personalDevicesInService = personalDevicesInService
     }
 }
 

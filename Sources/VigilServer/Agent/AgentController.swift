@@ -33,18 +33,20 @@ struct AgentController {
         let now = Date().roundedToMilliseconds
         do {
             guard let code = EnrollmentCode(typed: body.code) else { throw EnrollmentRefusal.unknownCode }
+            let settings = try await compliance.policies.byodSettings()
             let device = try await store.enrollDevice(
                 codeHash: code.hash,
-                admit: { invitation, personStatus in
+                admit: { invitation, person in
                     try Enrollment.admit(
-                        invitation: invitation, personStatus: personStatus, code: code, facts: body.facts, publicKey: body.publicKey,
-                        proof: body.proof, at: now)
+                        invitation: invitation, person: person, code: code, facts: body.facts, publicKey: body.publicKey,
+                        proof: body.proof, settings: settings, at: now)
                 },
                 audit: { device in
                     context.auditEvent(
                         .deviceEnrolled, target: .device(device.id),
                         reason: "\(device.ownership.rawValue) \(device.deviceClass.rawValue) for \(device.personID) "
-                            + "with \(device.invitationID)", at: now, actor: .device(device.id))
+                            + "with \(device.invitationID); \(device.approval.rawValue)"
+                            + (device.approvalReason.map { ": \($0)" } ?? ""), at: now, actor: .device(device.id))
                 })
             return try APIJSON.response(
                 EnrollmentResponse(

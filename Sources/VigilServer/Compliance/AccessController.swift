@@ -71,7 +71,7 @@ struct AccessController {
         let evaluator = try await compliance.policies.evaluator()
         let report = evaluator.evaluate(
             subject.device, roles: subject.roles, previous: subject.recorded?.compliance ?? .notEvaluated, at: now)
-        let decision = ComplianceEvaluator.decision(for: subject, compliance: report.status.state, at: now)
+        let decision = evaluator.decision(for: subject, compliance: report.status.state, at: now)
         return try APIJSON.response(
             ComplianceResource(
                 deviceID: id, compliance: report,

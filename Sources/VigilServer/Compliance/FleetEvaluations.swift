@@ -101,7 +101,7 @@ actor FleetEvaluations {
             $0.startedAt = Date()
         }
         do {
-            let evaluator = try await self.evaluator.policies.reload()
+            let evaluator = try await self.evaluator.policies.reload().evaluator
             let store = self.evaluator.store
             // The next page is read while this one is evaluated and written: reads and the writer
             // run on separate connections, so the two overlap.

@@ -60,10 +60,11 @@ struct GrantIssuer: Sendable {
         if let revoked = subject.recorded?.grantsRevokedAt, Double(claims.iat) * 1_000 < Double(revoked.millisecondsSince1970) {
             return .refused("revoked", "The device's grants were revoked after this one was issued.")
         }
-        let compliance = try await policies.evaluator().evaluate(
+        let evaluator = try await policies.evaluator()
+        let compliance = evaluator.evaluate(
             subject.device, roles: subject.roles, previous: subject.recorded?.compliance ?? .notEvaluated, at: now,
             explain: false)
-        let decision = ComplianceEvaluator.decision(for: subject, compliance: compliance.status.state, at: now)
+        let decision = evaluator.decision(for: subject, compliance: compliance.status.state, at: now)
         guard decision.allowed else {
             return .refused("denied", "The device may no longer reach PHI: " + decision.denialReasons.map(\.message).joined(separator: " "))
         }

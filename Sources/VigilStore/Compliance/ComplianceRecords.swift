@@ -51,7 +51,9 @@ extension EvaluationSubject {
             personStatus: try row.enumeration(base + 1, column: "people.status"), recorded: recorded,
             emergency: try row.optionalIdentifier(base + 12).map { id in
                 ActiveEmergency(id: id, until: try row.date(base + 13))
-            })
+            },
+            affiliation: try row.enumeration(base + 14, column: "people.affiliation"),
+            acceptedAgreements: try AcceptedAgreements(stored: row.optionalText(base + 15) ?? ""))
     }
 }
 

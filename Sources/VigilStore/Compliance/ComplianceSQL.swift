@@ -43,16 +43,17 @@ enum ComplianceSQL {
     }
 
     /// Active devices after `after` in ID order (or the one device `deviceID`, retired or not),
-    /// with their person's roles and status, their recorded evaluation and the emergency access
-    /// active at `now` that lasts longest, if any.
+    /// with their person's roles, status, affiliation and accepted agreements, their recorded
+    /// evaluation and the emergency access active at `now` that lasts longest, if any.
     static func subjects(after: DeviceID?, deviceID: DeviceID?, limit: Int, at now: Date) -> SQLStatement {
         let deviceColumns = DeviceColumns.device.split(separator: ",")
             .map { "d." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
         var statement = SQLStatement(
             """
             SELECT \(deviceColumns), p.roles, p.status, \(accessColumns),
-                e.id, e.expires_at
+                e.id, e.expires_at, p.affiliation, pa.accepted
             FROM devices d JOIN people p ON p.id = d.person_id LEFT JOIN device_access a ON a.device_id = d.id
+            LEFT JOIN person_agreements pa ON pa.person_id = d.person_id
             LEFT JOIN emergency_accesses e ON e.id = (
                 SELECT latest.id FROM emergency_accesses latest
                 WHERE latest.device_id = d.id AND latest.started_at <= ? AND latest.expires_at > ?

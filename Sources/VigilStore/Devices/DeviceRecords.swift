@@ -52,6 +52,14 @@ struct EncodedCheckIn: Sendable {
     }
 }
 
+extension EnrollingPerson {
+    /// Reads the columns of ``DeviceSQL/enrollingPerson(_:)``.
+    init(stored row: some StoredRow) throws {
+        self.init(
+            status: try row.enumeration(0, column: "people.status"), personalDevicesInService: Int(try row.integer(1)))
+    }
+}
+
 extension EnrollmentInvitation {
     /// Rebuilds an invitation from its columns, in ``DeviceColumns/invitation`` order.
     init(stored row: some StoredRow) throws {

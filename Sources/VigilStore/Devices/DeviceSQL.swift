@@ -40,8 +40,14 @@ enum DeviceSQL {
              .identifier(invitation.id)])
     }
 
-    static func personStatus(_ id: PersonID) -> SQLStatement {
-        SQLStatement("SELECT status FROM people WHERE id = ?", [.identifier(id)])
+    /// A person's status and how many personal devices of theirs are in service and not denied.
+    static func enrollingPerson(_ id: PersonID) -> SQLStatement {
+        SQLStatement(
+            """
+            SELECT p.status, (SELECT COUNT(*) FROM devices d WHERE d.person_id = p.id AND d.retired_at IS NULL
+                AND d.ownership IN ('byod', 'patient_owned') AND d.approval <> 'denied')
+            FROM people p WHERE p.id = ?
+            """, [.identifier(id)])
     }
 
     static func insertDevice(_ device: Device) -> SQLStatement {

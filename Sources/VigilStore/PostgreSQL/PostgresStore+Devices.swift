@@ -42,7 +42,7 @@ extension PostgresStore {
     }
 
     public func enrollDevice(
-        codeHash: String, admit: @escaping @Sendable (EnrollmentInvitation?, PersonStatus?) throws -> Device,
+        codeHash: String, admit: @escaping @Sendable (EnrollmentInvitation?, EnrollingPerson?) throws -> Device,
         audit: @escaping @Sendable (Device) -> AuditEventDraft
     ) async throws -> Device {
         try await transaction { connection in
@@ -50,13 +50,13 @@ extension PostgresStore {
                 DeviceSQL.invitation(codeHash: codeHash, forUpdate: true), logger: logger,
                 EnrollmentInvitation.init(stored:)
             ).first
-            var status: PersonStatus?
+            var person: EnrollingPerson?
             if let found {
-                status = try await connection.run(DeviceSQL.personStatus(found.personID), logger: logger) { row -> PersonStatus in
-                    try row.enumeration(0, column: "people.status")
-                }.first
+                person = try await connection.run(
+                    DeviceSQL.enrollingPerson(found.personID), logger: logger, EnrollingPerson.init(stored:)
+                ).first
             }
-            let device = try admit(found, status)
+            let device = try admit(found, person)
             guard var invitation = found else { throw StoreError.notFound("invitation with this code") }
             invitation.usedAt = device.enrolledAt
             invitation.deviceID = device.id

@@ -53,6 +53,11 @@ enum SQLiteMigrations {
                 try db.execute(sql: statement)
             }
         }
+        migrator.registerMigration("0005_byod") { db in
+            for statement in SchemaV5.tablesAndIndexes {
+                try db.execute(sql: statement)
+            }
+        }
         return migrator
     }
 }

@@ -45,19 +45,17 @@ extension SQLiteStore {
     }
 
     public func enrollDevice(
-        codeHash: String, admit: @escaping @Sendable (EnrollmentInvitation?, PersonStatus?) throws -> Device,
+        codeHash: String, admit: @escaping @Sendable (EnrollmentInvitation?, EnrollingPerson?) throws -> Device,
         audit: @escaping @Sendable (Device) -> AuditEventDraft
     ) async throws -> Device {
         try await write { db in
             let found = try db.run(
                 DeviceSQL.invitation(codeHash: codeHash, forUpdate: false), EnrollmentInvitation.init(stored:)
             ).first
-            let status: PersonStatus? = try found.flatMap { invitation in
-                try db.run(DeviceSQL.personStatus(invitation.personID)) { row -> PersonStatus in
-                    try row.enumeration(0, column: "people.status")
-                }.first
+            let person = try found.flatMap { invitation in
+                try db.run(DeviceSQL.enrollingPerson(invitation.personID), EnrollingPerson.init(stored:)).first
             }
-            let device = try admit(found, status)
+            let device = try admit(found, person)
             guard var invitation = found else { throw StoreError.notFound("invitation with this code") }
             invitation.usedAt = device.enrolledAt
             invitation.deviceID = device.id

@@ -1,0 +1,94 @@
+import Foundation
+
+/// Every published agreement version, and the rules that say what a person must accept
+/// (`docs/byod.md`, "Agreements").
+///
+/// For each document, the version in force is the latest whose effective date has come. A person
+/// to whom it applies has accepted it when they accepted that version or a later one; during its
+/// grace period an acceptance of any earlier version of the same document still counts.
+public struct AgreementSet: Sendable, Equatable {
+    /// Every published version, by document name, oldest first.
+    private let versions: [String: [Agreement]]
+
+    /// Collects published versions.
+    public init(_ agreements: [Agreement] = []) {
+        versions = Dictionary(grouping: agreements, by: \.name).mapValues { $0.sorted { $0.version < $1.version } }
+    }
+
+    /// Whether no agreement was ever published.
+    public var isEmpty: Bool { versions.isEmpty }
+
+    /// Every version, by name then version.
+    public var all: [Agreement] { versions.keys.sorted().flatMap { versions[$0]! } }
+
+    /// The version of each document in force at `now`, by name.
+    public func inForce(at now: Date) -> [Agreement] {
+        versions.keys.sorted().compactMap { name in versions[name]!.last { $0.effectiveAt <= now } }
+    }
+
+    /// The latest version of `name` not yet in force at `now`, which may be accepted ahead.
+    public func upcoming(_ name: String, at now: Date) -> Agreement? {
+        versions[name]?.last { $0.effectiveAt > now }
+    }
+
+    /// The documents in force that a person with `roles` and `affiliation` must accept for their
+    /// personal devices, with where they stand.
+    public func requirements(
+        roles: Set<Role>, affiliation: Affiliation, accepted: AcceptedAgreements, at now: Date
+    ) -> [AgreementRequirement] {
+        inForce(at: now).filter { $0.audience.includes(roles: roles, affiliation: affiliation) }.map { agreement in
+            let acceptedVersion = accepted.versions[agreement.name] ?? 0
+            let graceUntil = agreement.effectiveAt.addingTimeInterval(Double(agreement.graceDays) * 86_400)
+            let status: AgreementRequirement.Status =
+                if acceptedVersion >= agreement.version { .accepted }
+                else if acceptedVersion > 0, now < graceUntil { .inGracePeriod(until: graceUntil) }
+                else { .missing }
+            return AgreementRequirement(
+                agreement: agreement, status: status, upcoming: upcoming(agreement.name, at: now))
+        }
+    }
+
+    /// The access decision's agreement input for a device: not required for hospital-owned
+    /// devices or when no document applies to the person; accepted when every applicable
+    /// document is accepted or in its grace period; missing otherwise.
+    public func input(for subject: EvaluationSubject, at now: Date) -> AgreementInput {
+        guard !subject.device.ownership.isHospitalOwned else { return .notRequired }
+        let required = requirements(
+            roles: subject.roles, affiliation: subject.affiliation, accepted: subject.acceptedAgreements, at: now)
+        if required.isEmpty { return .notRequired }
+        return required.allSatisfy { $0.status != .missing } ? .accepted : .missing
+    }
+
+    /// The version a person may accept now under `name` and `version`: the one in force or a later one.
+    /// - Returns: `nil` when no such version was published.
+    public func version(_ name: String, _ version: Int) -> Agreement? {
+        versions[name]?.first { $0.version == version }
+    }
+}
+
+/// One document a person must accept, and where they stand with it.
+public struct AgreementRequirement: Sendable, Equatable {
+    /// Where a person stands with a document.
+    public enum Status: Sendable, Equatable {
+        /// They accepted the version in force or a later one.
+        case accepted
+        /// They accepted an earlier version; it counts until `until`.
+        case inGracePeriod(until: Date)
+        /// They must accept it before their personal devices reach PHI.
+        case missing
+    }
+
+    /// The version in force.
+    public var agreement: Agreement
+    /// Where the person stands.
+    public var status: Status
+    /// A later version already published, not yet in force, which may be accepted ahead.
+    public var upcoming: Agreement?
+
+    /// Describes a requirement.
+    public init(agreement: Agreement, status: Status, upcoming: Agreement?) {
+        self.agreement = agreement
+        self.status = status
+        self.upcoming = upcoming
+    }
+}
