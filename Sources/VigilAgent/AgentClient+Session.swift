@@ -10,7 +10,16 @@ extension AgentClient {
     func sendSigned<Answer: Decodable>(_ route: String, _ message: some Encodable, expecting status: Int)
         async throws -> Answer
     {
-        let request = try wire.post(route, message)
+        try await sendSigned(try wire.post(route, message), expecting: status)
+    }
+
+    /// Reads `route` with a signed `GET`, like ``sendSigned(_:_:expecting:)``.
+    func fetchSigned<Answer: Decodable>(_ route: String, expecting status: Int) async throws -> Answer {
+        try await sendSigned(try wire.get(route), expecting: status)
+    }
+
+    /// Signs and sends `request` on the session, opening a new one once if the server forgot it.
+    private func sendSigned<Answer: Decodable>(_ request: AgentHTTPRequest, expecting status: Int) async throws -> Answer {
         var response = try await sendOnSession(request)
         if response.status == 401 {
             session = nil

@@ -49,6 +49,15 @@ struct AgentWire: Sendable {
             body: try Self.encoder.encode(message))
     }
 
+    /// A `GET` of `route` under ``AgentProtocol/basePath``, without a body.
+    /// - Throws: When the URL cannot be formed.
+    func get(_ route: String) throws -> AgentHTTPRequest {
+        guard let routeBase, let url = URL(string: routeBase + route) else {
+            throw AgentError.invalidServerURL(serverURL.absoluteString)
+        }
+        return AgentHTTPRequest(method: "GET", url: url, headers: ["Accept": "application/json"], body: Data())
+    }
+
     /// One encoder for every request (encoding does not change it).
     private static let encoder = VigilJSON.makeEncoder()
 

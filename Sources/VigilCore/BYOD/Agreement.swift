@@ -171,9 +171,10 @@ public struct AgreementAudience: Codable, Sendable, Equatable, Hashable {
             && (affiliations.isEmpty || affiliations.contains(affiliation))
     }
 
-    enum CodingKeys: String, CodingKey { case roles, affiliations }
+    enum CodingKeys: String, CodingKey, CaseIterable { case roles, affiliations }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         roles = try container.decodeIfPresent(Set<Role>.self, forKey: .roles) ?? []
         affiliations = try container.decodeIfPresent(Set<Affiliation>.self, forKey: .affiliations) ?? []

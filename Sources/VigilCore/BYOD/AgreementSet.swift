@@ -59,10 +59,12 @@ public struct AgreementSet: Sendable, Equatable {
         return required.allSatisfy { $0.status != .missing } ? .accepted : .missing
     }
 
-    /// The version a person may accept now under `name` and `version`: the one in force or a later one.
-    /// - Returns: `nil` when no such version was published.
-    public func version(_ name: String, _ version: Int) -> Agreement? {
-        versions[name]?.first { $0.version == version }
+    /// Whether `agreement` may be accepted at `now`: it is the version of its document in force,
+    /// or a later one published already. An older version is refused, as is one never published.
+    public func isAcceptable(_ agreement: Agreement, at now: Date) -> Bool {
+        guard let published = versions[agreement.name], published.contains(agreement) else { return false }
+        guard let inForce = published.last(where: { $0.effectiveAt <= now }) else { return true }
+        return agreement.version >= inForce.version
     }
 }
 

@@ -123,6 +123,7 @@ public struct ApprovalRules: Codable, Sendable, Equatable {
     }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         autoApprove = try container.decodeIfPresent(Bool.self, forKey: .autoApprove) ?? false
         allowedPlatforms = try container.decodeIfPresent(Set<Platform>.self, forKey: .allowedPlatforms) ?? []

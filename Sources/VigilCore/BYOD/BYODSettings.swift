@@ -49,9 +49,11 @@ public struct BYODSettings: Codable, Sendable, Equatable {
         return self == other
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case byodApproval, patientOwnedApproval, collection, version }
+    /// The fields of the settings' JSON.
+    public enum CodingKeys: String, CodingKey, CaseIterable { case byodApproval, patientOwnedApproval, collection, version }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         byodApproval = try container.decodeIfPresent(ApprovalRules.self, forKey: .byodApproval) ?? ApprovalRules()
         patientOwnedApproval =

@@ -103,10 +103,7 @@ struct PeopleController {
             person.updatedAt = now
         }
         if body.roles != nil || body.status != nil {
-            let identity = try context.requireIdentity()
-            for device in try await store.allDevices(DeviceFilter(status: .active, personID: id), sort: .enrolledAt) {
-                _ = try await compliance.evaluator.evaluate(device.id, actor: .person(identity), at: now)
-            }
+            try await compliance.evaluator.evaluateDevices(of: id, actor: .person(try context.requireIdentity()), at: now)
         }
         return try APIJSON.response(PersonResource(changed))
     }

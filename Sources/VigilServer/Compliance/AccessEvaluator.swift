@@ -29,6 +29,14 @@ struct AccessEvaluator: Sendable {
         throw StoreError.conflict("device \(deviceID) is being evaluated by another request; try again")
     }
 
+    /// Evaluates every device in service of a person, after a change that concerns them all (their
+    /// roles, their status, an agreement they accepted).
+    func evaluateDevices(of personID: PersonID, actor: AuditActor, at now: Date) async throws {
+        for device in try await store.allDevices(DeviceFilter(status: .active, personID: personID), sort: .enrolledAt) {
+            _ = try await evaluate(device.id, actor: actor, at: now)
+        }
+    }
+
     /// Evaluates a page of devices and records what changed; devices that another evaluation
     /// wrote meanwhile are evaluated again on their own.
     /// - Returns: How many devices changed.
