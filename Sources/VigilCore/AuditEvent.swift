@@ -242,6 +242,12 @@ public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable, Expres
     public static let complianceChanged: AuditAction = "device.compliance_change"
     /// A device's access decision changed; the reason gives the decision and every reason.
     public static let accessChanged: AuditAction = "device.access_change"
+    /// An administrator published a BYOD agreement version; the target is the version.
+    public static let agreementPublished: AuditAction = "agreement.publish"
+    /// A person accepted a BYOD agreement version; the reason names the version, its hash and the device.
+    public static let agreementAccepted: AuditAction = "agreement.accept"
+    /// An administrator changed the BYOD settings (approval rules, collection matrix).
+    public static let byodSettingsUpdated: AuditAction = "byod.settings_update"
     /// A clinician invoked emergency access (break-glass) on a device; the reason is theirs.
     public static let emergencyAccessInvoked: AuditAction = "access.emergency"
     /// A security officer reviewed an emergency access.
@@ -250,6 +256,17 @@ public struct AuditAction: RawRepresentable, Hashable, Codable, Sendable, Expres
     public static let grantsRevoked: AuditAction = "access.grants_revoke"
     /// A new access grant signing key replaced the old one.
     public static let grantKeyRotated: AuditAction = "access.key_rotate"
+    /// An app was added to the catalog; the target is the app's bundle or package identifier.
+    public static let appCreated: AuditAction = "app.create"
+    /// A catalog app changed; the reason gives its new version and a withdrawn PHI approval.
+    public static let appUpdated: AuditAction = "app.update"
+    /// An app was removed from the catalog.
+    public static let appRemoved: AuditAction = "app.remove"
+    /// An assessment of a catalog app was recorded; the reason gives the area, the result and a
+    /// withdrawn PHI approval.
+    public static let appAssessed: AuditAction = "app.assess"
+    /// A catalog app was approved for PHI or its approval was withdrawn; the reason is the officer's.
+    public static let appPHIApproval: AuditAction = "app.phi_approval"
 }
 
 /// How an audited action ended.

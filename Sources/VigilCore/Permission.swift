@@ -37,17 +37,23 @@ public enum Permission: String, CaseIterable, Sendable {
     case writeAccess = "access.write"
     /// Check an access grant (for PHI services).
     case verifyGrants = "access.verify"
+    /// Accept BYOD agreements for oneself.
+    case acceptAgreements = "agreements.accept"
+    /// Record assessments of catalog apps and approve apps for PHI or withdraw their approval.
+    case assessApps = "apps.assess"
 
     /// The roles that hold this permission.
     public var grantedRoles: Set<Role> {
         switch self {
         case .readSelf: Set(Role.allCases)
+        // Everyone who may have a personal device that reaches PHI; auditors only read.
+        case .acceptAgreements: [.admin, .securityOfficer, .nurseManager, .clinician, .patient]
         // Minimum necessary: the directory holds patients too, so nurse managers see their team
         // through scheduling (a later module), not the whole directory.
         case .readPeople: [.admin, .securityOfficer, .auditor]
         case .writePeople, .writeFacilities, .manageAllTokens, .writeDevices, .writePolicies: [.admin]
         case .readPolicies, .readAccess: [.admin, .securityOfficer, .auditor]
-        case .writeAccess: [.admin, .securityOfficer]
+        case .writeAccess, .assessApps: [.admin, .securityOfficer]
         // A PHI service signs in with a token of a staff member or service account of its own;
         // a grant tells nothing to anyone who does not hold it.
         case .verifyGrants: [.admin, .securityOfficer, .nurseManager, .clinician]

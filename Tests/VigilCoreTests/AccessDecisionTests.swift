@@ -30,30 +30,31 @@ import VigilCore
 
         /// Every denial rule, in the order reasons are listed.
         static let denialRules: [Rule] = [
-            Rule(code: "pending_approval", kind: .notOverridable) { $0.approval == .pending && $0.app == .phi },
+            Rule(code: "pending_approval", kind: .notOverridable) { $0.approval == .pending && $0.app.handlesPHI },
             Rule(code: "device_denied", kind: .absolute) { $0.approval == .denied },
             Rule(code: "lost", kind: .absolute) { $0.custody == .lost },
             Rule(code: "stolen", kind: .absolute) { $0.custody == .stolen },
             Rule(code: "retired", kind: .absolute) { $0.custody == .retired },
             Rule(code: "person_suspended", kind: .absolute) { $0.personStatus == .suspended },
-            Rule(code: "compliance_not_evaluated", kind: .overridable) { $0.app == .phi && $0.compliance == .notEvaluated },
-            Rule(code: "noncompliant", kind: .overridable) { $0.app == .phi && $0.compliance == .noncompliant },
-            Rule(code: "agreement_missing", kind: .overridable) { $0.app == .phi && $0.agreement == .missing },
-            Rule(code: "outside_facility", kind: .overridable) { $0.app == .phi && $0.place == .outside },
-            Rule(code: "place_stale", kind: .overridable) { $0.app == .phi && $0.place == .stale },
-            Rule(code: "off_shift", kind: .overridable) { $0.app == .phi && $0.shift == .offShift },
+            Rule(code: "compliance_not_evaluated", kind: .overridable) { $0.app.handlesPHI && $0.compliance == .notEvaluated },
+            Rule(code: "noncompliant", kind: .overridable) { $0.app.handlesPHI && $0.compliance == .noncompliant },
+            Rule(code: "agreement_missing", kind: .overridable) { $0.app.handlesPHI && $0.agreement == .missing },
+            Rule(code: "outside_facility", kind: .overridable) { $0.app.handlesPHI && $0.place == .outside },
+            Rule(code: "place_stale", kind: .overridable) { $0.app.handlesPHI && $0.place == .stale },
+            Rule(code: "off_shift", kind: .overridable) { $0.app.handlesPHI && $0.shift == .offShift },
+            Rule(code: "app_not_approved", kind: .absolute) { $0.app == .unapprovedPHI },
         ]
 
         /// Every note rule but emergency access, in the order notes are listed (emergency access
         /// goes second). Notes speak only of what a PHI decision looked at.
         static let noteRulesBeforeEmergency: [Rule] = [
-            Rule(code: "in_grace_period", kind: .note) { $0.app == .phi && $0.compliance == .inGracePeriod },
+            Rule(code: "in_grace_period", kind: .note) { $0.app.handlesPHI && $0.compliance == .inGracePeriod },
         ]
         static let noteRulesAfterEmergency: [Rule] = [
-            Rule(code: "agreement_not_evaluated", kind: .note) { $0.app == .phi && $0.agreement == .notEvaluated },
-            Rule(code: "place_not_evaluated", kind: .note) { $0.app == .phi && $0.place == .notEvaluated },
-            Rule(code: "place_unknown", kind: .note) { $0.app == .phi && $0.place == .unknown },
-            Rule(code: "shift_not_evaluated", kind: .note) { $0.app == .phi && $0.shift == .notEvaluated },
+            Rule(code: "agreement_not_evaluated", kind: .note) { $0.app.handlesPHI && $0.agreement == .notEvaluated },
+            Rule(code: "place_not_evaluated", kind: .note) { $0.app.handlesPHI && $0.place == .notEvaluated },
+            Rule(code: "place_unknown", kind: .note) { $0.app.handlesPHI && $0.place == .unknown },
+            Rule(code: "shift_not_evaluated", kind: .note) { $0.app.handlesPHI && $0.shift == .notEvaluated },
         ]
 
         struct Outcome: Equatable {
@@ -67,7 +68,7 @@ import VigilCore
             let fired = denialRules.filter { $0.fires(inputs) }
             // Emergency access takes effect for a PHI app only when nothing it cannot override denies,
             // and something it can override does.
-            let emergencyTakesEffect = inputs.emergency == .active && inputs.app == .phi
+            let emergencyTakesEffect = inputs.emergency == .active && inputs.app.handlesPHI
                 && !fired.contains { $0.kind == .absolute || $0.kind == .notOverridable }
                 && fired.contains { $0.kind == .overridable }
             let denials = fired.filter { !(emergencyTakesEffect && $0.kind == .overridable) }.map(\.code)
@@ -113,7 +114,7 @@ import VigilCore
 
     @Test func everyCombinationMatchesTheDocumentedRules() {
         let inputs = Self.everyInput
-        #expect(inputs.count == 3 * 4 * 2 * 4 * 4 * 5 * 4 * 2 * 2)
+        #expect(inputs.count == 3 * 4 * 2 * 4 * 4 * 5 * 4 * 3 * 2)
         #expect(Set(inputs).count == inputs.count)
         var mismatches: [String] = []
         var allowedCount = 0
@@ -246,6 +247,31 @@ import VigilCore
         #expect(Self.decide(person: .suspended, app: .nonPHI).summary == "denied: person_suspended")
     }
 
+    @Test func anUnapprovedPHIAppIsAlwaysDeniedAndOtherwiseJudgedAsAPHIApp() {
+        var checked = 0
+        for input in Self.everyInput where input.app == .unapprovedPHI {
+            let decision = AccessDecision.decide(input)
+            #expect(!decision.allowed, "\(Self.describe(input))")
+            #expect(decision.denials.contains(.appNotApproved), "\(Self.describe(input))")
+            #expect(!decision.notes.contains(.emergencyAccess), "\(Self.describe(input))")
+            // Everything else is what a PHI app gets without emergency access, which cannot help here.
+            var asPHI = input
+            asPHI.app = .phi
+            asPHI.emergency = .none
+            let phi = AccessDecision.decide(asPHI)
+            #expect(decision.denials == phi.denials.union(.appNotApproved), "\(Self.describe(input))")
+            #expect(decision.notes == phi.notes, "\(Self.describe(input))")
+            checked += 1
+        }
+        #expect(checked == Self.everyInput.count / 3)
+        #expect(Self.decide(app: .unapprovedPHI).summary == "denied: app_not_approved")
+        #expect(Self.decide(app: .unapprovedPHI, emergency: .active).summary == "denied: app_not_approved")
+        #expect(Self.decide(.pending, .inService, .noncompliant, app: .unapprovedPHI, emergency: .active).summary
+            == "denied: pending_approval, noncompliant, app_not_approved")
+        // An approved PHI app on the same device is allowed.
+        #expect(Self.decide(app: .phi).allowed)
+    }
+
     @Test func inputsNotEvaluatedNeverDeny() {
         // The modules not built yet, and a fix too inaccurate to tell, never take access away.
         for agreement in [AgreementInput.notEvaluated, .notRequired, .accepted] {
@@ -290,7 +316,7 @@ import VigilCore
     @Test func everyFlagHasADistinctCodeAndAMessage() {
         let denialCodes = [
             "pending_approval", "device_denied", "lost", "stolen", "retired", "person_suspended", "compliance_not_evaluated",
-            "noncompliant", "agreement_missing", "outside_facility", "place_stale", "off_shift",
+            "noncompliant", "agreement_missing", "outside_facility", "place_stale", "off_shift", "app_not_approved",
         ]
         #expect(AccessDenials.all.map(\.code) == denialCodes)
         #expect(Set(AccessDenials.all.map(\.code)).count == AccessDenials.all.count)
@@ -300,9 +326,9 @@ import VigilCore
             #expect(entry.flag.rawValue.nonzeroBitCount == 1, "\(entry.code)")
             #expect(!entry.message.isEmpty)
         }
-        // The table covers every flag: together they are all twelve bits.
-        #expect(AccessDenials.all.reduce(AccessDenials()) { $0.union($1.flag) }.rawValue == (1 << 12) - 1)
-        #expect(AccessDenials.absolute == [.deviceDenied, .lost, .stolen, .retired, .personSuspended])
+        // The table covers every flag: together they are all thirteen bits.
+        #expect(AccessDenials.all.reduce(AccessDenials()) { $0.union($1.flag) }.rawValue == (1 << 13) - 1)
+        #expect(AccessDenials.absolute == [.deviceDenied, .lost, .stolen, .retired, .personSuspended, .appNotApproved])
 
         let noteCodes = [
             "in_grace_period", "emergency_access", "agreement_not_evaluated", "place_not_evaluated", "place_unknown",
@@ -352,4 +378,9 @@ import VigilCore
             #expect(device.custody == expected[disposition], "\(disposition)")
         }
     }
+}
+
+extension AppSensitivity {
+    /// Whether the reference treats the app as one that handles PHI: approved or not.
+    fileprivate var handlesPHI: Bool { self != .nonPHI }
 }

@@ -27,8 +27,8 @@ import VigilCore
         }
     }
 
-    @Test func patientsSeeOnlyThemselvesAndTheirTokens() {
+    @Test func patientsSeeOnlyThemselvesAndTheirTokensAndAcceptTheirAgreements() {
         let granted = Permission.allCases.filter { $0.isGranted(to: [.patient]) }
-        #expect(Set(granted) == [.readSelf, .manageOwnTokens])
+        #expect(Set(granted) == [.readSelf, .manageOwnTokens, .acceptAgreements])
     }
 }

@@ -144,4 +144,64 @@ import VigilTestSupport
             #expect(try await server.send(.get, "/api/v1/agreements", as: .auditor).status == .ok)
         }
     }
+
+    @Test(arguments: StoreBackend.available)
+    func approvalRulesDecideAtEnrollmentAndApprovalProvisions(_ backend: StoreBackend) async throws {
+        try await TestServer.run(backend) { server in
+            let clinician = server.cast.person(.clinician)
+            func settings(_ rules: String) async throws {
+                let response = try await server.send(
+                    .put, "/api/v1/byod/settings", as: .admin, body: #"{"byodApproval": \#(rules)}"#)
+                #expect(response.status == .ok, "\(response.text)")
+            }
+            func enroll() async throws -> (TestDevice, [String: Any]) {
+                var device = TestDevice()
+                let code = try await TestDevice.invite(server, for: clinician, ownership: .byod)
+                let response = try await device.enroll(server, code: code)
+                #expect(response.status == .created, "\(response.text)")
+                try await device.openSession(server)
+                let record = try await server.send(.get, "/api/v1/devices/\(try #require(device.deviceID))", as: .admin)
+                return (device, try #require(try record.json()["device"] as? [String: Any]))
+            }
+            _ = try await server.send(
+                .put, "/api/v1/policies", as: .admin,
+                body: #"{"policies": [{"name": "byod", "scope": {"ownership": ["byod"]}, "requirements": {"passcodeRequired": true}}]}"#)
+
+            // The defaults: every personal device waits for an administrator, with the reason.
+            var (waiting, record) = try await enroll()
+            #expect(record["approval"] as? String == "pending")
+            #expect(record["approvalReason"] as? String == "waiting for an administrator: the rules do not approve devices automatically")
+            let notYet = try await waiting.signed(server, "/agent/v1/provisioning", method: .get, body: Data())
+            #expect(notYet.status == .conflict, "\(notYet.text)")
+
+            try await settings(#"{"autoApprove": true, "allowedPlatforms": ["android"], "maximumDevicesPerPerson": 3}"#)
+            var (approved, approvedRecord) = try await enroll()
+            #expect(approvedRecord["approval"] as? String == "approved")
+            let provisioned = try await approved.signed(server, "/agent/v1/provisioning", method: .get, body: Data())
+            #expect(provisioned.status == .ok, "\(provisioned.text)")
+            let provisioning = try VigilJSON.makeDecoder().decode(Provisioning.self, from: Data(buffer: provisioned.body))
+            #expect(provisioning.policies.map(\.name) == ["byod"])
+            #expect(provisioning.requirements.passcodeRequired == true)
+
+            // Soft rules wait, hard rules deny; the device limit counts the devices in service.
+            try await settings(#"{"autoApprove": true, "minimumOSVersions": {"android": "16"}, "maximumDevicesPerPerson": 3}"#)
+            #expect(try await enroll().1["approval"] as? String == "pending")
+            try await settings(#"{"autoApprove": true, "blockedModels": ["pixel*"], "maximumDevicesPerPerson": 9}"#)
+            let blocked = try await enroll().1
+            #expect(blocked["approval"] as? String == "denied")
+            #expect((blocked["approvalReason"] as? String)?.contains("model Pixel 8 is blocked") == true)
+            try await settings(#"{"autoApprove": true, "maximumDevicesPerPerson": 3}"#)
+            let overLimit = try await enroll().1
+            #expect(overLimit["approval"] as? String == "denied")
+            #expect((overLimit["approvalReason"] as? String)?.contains("the limit is 3") == true)
+
+            let refused = try await server.send(
+                .put, "/api/v1/byod/settings", as: .admin, body: #"{"byodApproval": {"autoApprove": true, "maxDevices": 2}}"#)
+            #expect(refused.status == .badRequest)
+            #expect(try refused.json()["field"] as? String == "byodApproval.maxDevices")
+            let stale = try await server.send(.put, "/api/v1/byod/settings", as: .admin, body: #"{"version": 1}"#)
+            #expect(stale.status == .conflict)
+            _ = waiting
+        }
+    }
 }

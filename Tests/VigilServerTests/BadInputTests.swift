@@ -65,13 +65,39 @@ import VigilTestSupport
             #"{"requirements": {"minimumPasscodeLength": 13}}"#, #"{"gracePeriodMinutes": 99999999}"#,
             #"{"requirements": {"approvedModels": []}}"#, #"{"priority": 5000}"#,
         ],
-        "POST /api/v1/access/verify": [#"{"grant": 5}"#, #"{"grant": null}"#, #"{}"#],
+        "POST /api/v1/access/verify": [
+            #"{"grant": 5}"#, #"{"grant": null}"#, #"{}"#, #"{"grant": "a.b.c", "app": "not an id"}"#,
+            #"{"grant": "a.b.c", "app": 5}"#,
+        ],
+        "PUT /api/v1/apps/{id}": [
+            #"{"handlesPHI": true}"#, #"{"name": "A"}"#, #"{"name": "A", "handlesPHI": "yes"}"#,
+            #"{"name": "A", "handlesPHI": true, "platforms": ["beos"]}"#, #"{"name": "A", "handlesPHI": true, "ownerships": "byod"}"#,
+            #"{"name": "A", "handlesPHI": true, "version": 0}"#, #"{"name": "A", "handlesPHI": true, "approvedForPHI": true}"#,
+            #"{"name": "", "handlesPHI": true}"#,
+        ],
+        "POST /api/v1/apps/{id}/assessments": [
+            #"{"area": "looks", "reviewer": "R", "date": "2026-01-01", "notes": "n", "result": "pass"}"#,
+            #"{"area": "privacy", "reviewer": "R", "date": "2026-01-01", "notes": "n", "result": "maybe"}"#,
+            #"{"area": "privacy", "reviewer": "R", "date": "2026-02-30", "notes": "n", "result": "pass"}"#,
+            #"{"area": "privacy", "reviewer": "R", "date": "2999-01-01", "notes": "n", "result": "pass"}"#,
+            #"{"area": "privacy", "reviewer": "", "date": "2026-01-01", "notes": "n", "result": "pass"}"#,
+            #"{"area": "privacy", "reviewer": "R", "date": "2026-01-01", "result": "pass"}"#,
+            #"{"area": 1, "reviewer": "R", "date": "2026-01-01", "notes": "n", "result": "pass"}"#,
+        ],
+        "POST /api/v1/apps/{id}/phi-approval": [
+            #"{"approved": true}"#, #"{"approved": "yes", "reason": "r"}"#, #"{"approved": false, "reason": ""}"#,
+            // The app has no assessment: the rule refuses the approval.
+            #"{"approved": true, "reason": "committee"}"#,
+        ],
         "POST /api/v1/access/keys": [#"{"reason": ""}"#, #"{"reason": 3}"#, #"{}"#],
     ]
 
     @Test(arguments: StoreBackend.available)
     func badBodiesGetA4xxAndLeaveNothingBehind(_ backend: StoreBackend) async throws {
         try await TestServer.run(backend) { server in
+            let app = try CatalogApp.create(
+                id: "org.mercy.ehr", from: CatalogAppDraft(name: "Mercy EHR", handlesPHI: true), at: Fixtures.now)
+            try await server.store.saveCatalogApp(app, replacingVersion: nil, audit: Fixtures.audit())
             let before = try await StoreCounts.of(server.store)
             let person = server.cast.person(.clinician)
             let facility = server.cast.facility
@@ -82,6 +108,7 @@ import VigilTestSupport
                     .replacingOccurrences(of: "/people/{id}", with: "/people/\(person.id)")
                     .replacingOccurrences(of: "/facilities/{id}", with: "/facilities/\(facility.id)")
                     .replacingOccurrences(of: "/policies/{name}", with: "/policies/baseline")
+                    .replacingOccurrences(of: "/apps/{id}", with: "/apps/\(app.id)")
                 for body in Self.commonCorpus + specific {
                     let response = try await server.send(method, uri, as: .admin, body: body)
                     let label = "\(route) with \(body.prefix(80))"
@@ -97,6 +124,7 @@ import VigilTestSupport
             #expect(try await StoreCounts.of(server.store) == before)
             #expect(try await server.store.securityPolicies().isEmpty)
             #expect(try await server.store.grantKeys().isEmpty)
+            #expect(try await server.store.catalogApps() == [app])
             let failures = try await server.store.auditEvents(
                 AuditEventFilter(action: .personCreated), try PageRequest(limit: 200)
             ).items

@@ -78,9 +78,9 @@ import VigilTestSupport
                 .filter { $0["action"] as? String == "device.access_change" }.compactMap { $0["reason"] as? String }
             #expect(
                 Array(reasons.reversed().prefix(3)) == [
-                    "allowed: agreement_not_evaluated, place_not_evaluated, shift_not_evaluated; compliance compliant",
+                    "allowed: place_not_evaluated, shift_not_evaluated; compliance compliant",
                     "denied: noncompliant; compliance noncompliant; failing: jailbreakForbidden",
-                    "allowed: agreement_not_evaluated, place_not_evaluated, shift_not_evaluated; compliance compliant",
+                    "allowed: place_not_evaluated, shift_not_evaluated; compliance compliant",
                 ])
         }
     }

@@ -20,10 +20,12 @@ public struct AccessDecision: Sendable, Equatable, Hashable {
     ///
     /// The rules, in `docs/compliance.md`:
     /// - Any app is denied on a device that is denied by an administrator, lost, stolen or retired,
-    ///   or whose person is suspended. Nothing overrides these, emergency access included.
-    /// - A PHI app is also denied while the device waits for approval, when its compliance is
-    ///   not evaluated or noncompliant, when the person has not accepted the BYOD agreements, when
-    ///   the device is outside every fence or its place is stale, and when the person is off shift.
+    ///   or whose person is suspended, and an app that handles PHI without approval for PHI is
+    ///   always denied. Nothing overrides these, emergency access included.
+    /// - A PHI app (approved or not) is also denied while the device waits for approval, when its
+    ///   compliance is not evaluated or noncompliant, when the person has not accepted the BYOD
+    ///   agreements, when the device is outside every fence or its place is stale, and when the
+    ///   person is off shift.
     ///   Emergency access overrides exactly these, except the approval; the decision notes it only
     ///   when it overrode something (a compliant device in an emergency gets an ordinary grant).
     /// - A device in its grace period keeps access, with a note. Inputs not evaluated never deny.
@@ -32,7 +34,7 @@ public struct AccessDecision: Sendable, Equatable, Hashable {
         var notes: AccessNotes = []
         switch inputs.approval {
         case .approved: break
-        case .pending: if inputs.app == .phi { denials.insert(.pendingApproval) }
+        case .pending: if inputs.app != .nonPHI { denials.insert(.pendingApproval) }
         case .denied: denials.insert(.deviceDenied)
         }
         switch inputs.custody {
@@ -42,7 +44,8 @@ public struct AccessDecision: Sendable, Equatable, Hashable {
         case .retired: denials.insert(.retired)
         }
         if inputs.personStatus == .suspended { denials.insert(.personSuspended) }
-        guard inputs.app == .phi else { return AccessDecision(denials: denials, notes: notes) }
+        if inputs.app == .unapprovedPHI { denials.insert(.appNotApproved) }
+        guard inputs.app != .nonPHI else { return AccessDecision(denials: denials, notes: notes) }
 
         var overridable: AccessDenials = []
         switch inputs.compliance {
@@ -99,9 +102,12 @@ public struct AccessDenials: OptionSet, Sendable, Hashable, Codable {
     public static let outsideFacility = AccessDenials(rawValue: 1 << 9)
     public static let placeStale = AccessDenials(rawValue: 1 << 10)
     public static let offShift = AccessDenials(rawValue: 1 << 11)
+    public static let appNotApproved = AccessDenials(rawValue: 1 << 12)
 
     /// The denials that emergency access never overrides.
-    public static let absolute: AccessDenials = [.deviceDenied, .lost, .stolen, .retired, .personSuspended]
+    public static let absolute: AccessDenials = [
+        .deviceDenied, .lost, .stolen, .retired, .personSuspended, .appNotApproved,
+    ]
 
     /// Every denial, with its code and message, in a fixed order.
     public static let all: [(flag: AccessDenials, code: String, message: String)] = [
@@ -117,6 +123,7 @@ public struct AccessDenials: OptionSet, Sendable, Hashable, Codable {
         (.outsideFacility, "outside_facility", "The device is outside the facility."),
         (.placeStale, "place_stale", "The device has not reported its place recently."),
         (.offShift, "off_shift", "The person is not on shift."),
+        (.appNotApproved, "app_not_approved", "The app handles PHI but is not approved for PHI."),
     ]
 }
 

@@ -41,7 +41,7 @@ public struct AccessInputs: Sendable, Equatable, Hashable {
 }
 
 extension AccessInputs {
-    /// Every combination of every input (30,720 of them), for exhaustive tests and the decision
+    /// Every combination of every input (46,080 of them), for exhaustive tests and the decision
     /// benchmark.
     public static var everyCombination: [AccessInputs] {
         var all: [AccessInputs] = []
@@ -97,9 +97,9 @@ extension Device {
     }
 }
 
-/// The person's acceptance of the BYOD agreements (filled by the BYOD module).
+/// The person's acceptance of the BYOD agreements (``AgreementSet/input(for:at:)``).
 public enum AgreementInput: String, Codable, CaseIterable, Sendable {
-    /// Not evaluated: the BYOD module is not built yet.
+    /// Not evaluated: the caller decided without the agreements (the server always has them).
     case notEvaluated = "not_evaluated"
     /// No agreement applies to this device.
     case notRequired = "not_required"
@@ -137,10 +137,25 @@ public enum ShiftInput: String, Codable, CaseIterable, Sendable {
 
 /// Whether an app handles PHI.
 public enum AppSensitivity: String, Codable, CaseIterable, Sendable {
-    /// It handles protected health information.
+    /// It handles protected health information (and, if it is in the catalog, is approved for it).
     case phi
     /// It does not.
     case nonPHI = "non_phi"
+    /// It handles PHI but is not approved for PHI (`docs/byod.md`, "App vetting"): always denied.
+    case unapprovedPHI = "unapproved_phi"
+
+    /// The sensitivity of an app from its catalog entry.
+    /// - Parameter catalogEntry: The app's entry in the catalog; `nil` for an app not in it.
+    /// - Returns: ``phi`` for an unknown app (the safe default) or an approved PHI app,
+    ///   ``nonPHI`` for an app that does not handle PHI, ``unapprovedPHI`` for one that handles
+    ///   PHI without approval.
+    public init(catalogEntry: CatalogApp?) {
+        switch catalogEntry {
+        case nil: self = .phi
+        case let app? where !app.handlesPHI: self = .nonPHI
+        case let app?: self = app.approvedForPHI ? .phi : .unapprovedPHI
+        }
+    }
 }
 
 /// Whether emergency access is active for the device.

@@ -46,9 +46,11 @@ struct AccessController {
     }
 
     struct VerifyBody: APIRequestBody {
-        enum CodingKeys: String, CodingKey, CaseIterable { case grant }
+        enum CodingKeys: String, CodingKey, CaseIterable { case grant, app }
         /// The grant, as the device presented it.
         let grant: String
+        /// The bundle or package identifier of the app presenting it; judged as a PHI app when absent.
+        let app: String?
     }
 
     struct ReasonBody: APIRequestBody {
@@ -115,7 +117,11 @@ struct AccessController {
         guard body.grant.utf8.count <= JSONWebToken.maximumLength else {
             throw Problem.invalidField("grant", "must be at most \(JSONWebToken.maximumLength) bytes")
         }
-        return try APIJSON.response(try await compliance.grants.verify(body.grant))
+        // An app the catalog does not know is judged as a PHI app, like a grant presented without one.
+        var entry: CatalogApp?
+        if let app = body.app { entry = try await store.catalogApp(id: try CatalogApp.validatedID(app, field: "app")) }
+        return try APIJSON.response(
+            try await compliance.grants.verify(body.grant, app: AppSensitivity(catalogEntry: entry)))
     }
 
     @Sendable func keys(_ request: Request, _ context: VigilRequestContext) async throws -> Response {

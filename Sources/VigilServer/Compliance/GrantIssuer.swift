@@ -42,7 +42,15 @@ struct GrantIssuer: Sendable {
 
     /// Checks a grant: its signature, audience and lifetime, then whether the device may still
     /// reach PHI now and the grant was not revoked.
-    func verify(_ token: String, at now: Date = Date().roundedToMilliseconds) async throws -> GrantVerification {
+    /// - Parameters:
+    ///   - token: The grant.
+    ///   - app: The app presenting it, from its catalog entry (``AppSensitivity/init(catalogEntry:)``):
+    ///     an app that handles PHI without approval is refused with `app_not_approved`, and one
+    ///     that does not handle PHI is judged as such (emergency access does not concern it).
+    ///   - now: The time.
+    func verify(_ token: String, app: AppSensitivity = .phi, at now: Date = Date().roundedToMilliseconds) async throws
+        -> GrantVerification
+    {
         let claims: AccessGrantClaims
         do {
             claims = try JSONWebToken.verify(token, as: AccessGrantClaims.self, keys: try await keys.verificationKeys(at: now))
@@ -64,11 +72,14 @@ struct GrantIssuer: Sendable {
         let compliance = evaluator.evaluate(
             subject.device, roles: subject.roles, previous: subject.recorded?.compliance ?? .notEvaluated, at: now,
             explain: false)
-        let decision = evaluator.decision(for: subject, compliance: compliance.status.state, at: now)
+        let decision = evaluator.decision(for: subject, compliance: compliance.status.state, at: now, app: app)
+        if decision.denials.contains(.appNotApproved) {
+            return .refused("app_not_approved", "The app handles PHI but is not approved for PHI in the app catalog.")
+        }
         guard decision.allowed else {
             return .refused("denied", "The device may no longer reach PHI: " + decision.denialReasons.map(\.message).joined(separator: " "))
         }
-        if claims.emergency, !decision.notes.contains(.emergencyAccess) || claims.emergencyID != subject.emergency?.id.rawValue {
+        if claims.emergency, app != .nonPHI, !decision.notes.contains(.emergencyAccess) || claims.emergencyID != subject.emergency?.id.rawValue {
             return .refused("emergency_ended", "The emergency access this grant was issued under has ended.")
         }
         return GrantVerification(active: true, reason: nil, claims: claims)
