@@ -38,6 +38,7 @@ public func buildApplication(
                 signer: ledger.signer, store: store, every: Int64(configuration.ledgerSignEvery),
                 interval: .seconds(configuration.ledgerSignIntervalSeconds), logger: logger),
             ComplianceSchedule(compliance: compliance, interval: .seconds(configuration.complianceIntervalSeconds)),
+            RiskSnapshots(assessor: RiskAssessor(store: store), interval: RiskSnapshots.defaultInterval, logger: logger),
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
@@ -82,6 +83,7 @@ public func buildRouter(
         configuration: configuration
     ).register(on: router)
     JWKSController(compliance: compliance).register(on: router)
+    PrivacyController(store: store, compliance: compliance).register(on: router)
 
     let api = router.group(RouterPath(APIEndpoint.prefix)).add(middleware: AuthenticationMiddleware(store: store))
     APIEndpoint.register(
@@ -100,14 +102,22 @@ func apiEndpoints(
     compliance: ComplianceServices
 ) -> [APIEndpoint] {
     let limit = configuration.maximumBodySize
-    return MeController().endpoints
-        + PeopleController(store: store, bodyLimit: limit, compliance: compliance).endpoints
-        + FacilitiesController(store: store, bodyLimit: limit).endpoints
-        + TokensController(store: store, bodyLimit: limit).endpoints
-        + AuditEventsController(store: store).endpoints
-        + LedgerController(store: store, ledger: ledger).endpoints
-        + InvitationsController(store: store, bodyLimit: limit, devices: devices).endpoints
-        + DevicesController(store: store, bodyLimit: limit, sessions: devices.sessions, compliance: compliance).endpoints
-        + PoliciesController(store: store, bodyLimit: limit, compliance: compliance).endpoints
-        + AccessController(store: store, bodyLimit: limit, compliance: compliance).endpoints
+    // An array of arrays: a long chain of `+` takes the type checker too long.
+    let controllers: [[APIEndpoint]] = [
+        MeController().endpoints,
+        PeopleController(store: store, bodyLimit: limit, compliance: compliance).endpoints,
+        FacilitiesController(store: store, bodyLimit: limit).endpoints,
+        TokensController(store: store, bodyLimit: limit).endpoints,
+        AuditEventsController(store: store).endpoints,
+        LedgerController(store: store, ledger: ledger).endpoints,
+        InvitationsController(store: store, bodyLimit: limit, devices: devices).endpoints,
+        DevicesController(store: store, bodyLimit: limit, sessions: devices.sessions, compliance: compliance).endpoints,
+        PoliciesController(store: store, bodyLimit: limit, compliance: compliance).endpoints,
+        AccessController(store: store, bodyLimit: limit, compliance: compliance).endpoints,
+        AgreementsController(store: store, bodyLimit: limit, compliance: compliance).endpoints,
+        BYODSettingsController(store: store, bodyLimit: limit, compliance: compliance).endpoints,
+        AppCatalogController(store: store, bodyLimit: limit).endpoints,
+        RiskController(store: store).endpoints,
+    ]
+    return controllers.flatMap { $0 }
 }

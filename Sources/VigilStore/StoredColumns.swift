@@ -66,6 +66,23 @@ extension StoredList {
     }
 }
 
+extension StoredList {
+    /// Texts in the order given, as a JSON array; `nil` (NULL) for none.
+    static func encode(texts: [String]) -> String? {
+        texts.isEmpty ? nil : String(decoding: try! JSONEncoder().encode(texts), as: UTF8.self)
+    }
+
+    /// Reads what ``encode(texts:)`` wrote.
+    /// - Throws: ``StoreError/corruptRecord(_:)`` when the text is not a JSON array of strings.
+    static func decode(texts text: String?, column: String) throws -> [String] {
+        guard let text else { return [] }
+        guard let texts = plainStrings(text) ?? (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) else {
+            throw StoreError.corruptRecord("\(column) is not a JSON array of strings")
+        }
+        return texts
+    }
+}
+
 /// Turns a stored string back into an enumeration, or reports the row as corrupt.
 func storedEnum<Value: RawRepresentable>(_ raw: String, column: String) throws -> Value where Value.RawValue == String {
     guard let value = Value(rawValue: raw) else { throw StoreError.corruptRecord("\(column) holds an unknown value") }

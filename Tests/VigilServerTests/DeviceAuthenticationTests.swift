@@ -208,10 +208,12 @@ import VigilTestSupport
         let sessions = DeviceSessions()
         let deviceID = DeviceID.generate(at: Date())
         let generation = sessions.generation(of: deviceID)
-        #expect(sessions.open(for: deviceID, at: Date(), generation: generation) != nil)
+        #expect(sessions.open(for: deviceID, ownership: .corporate, at: Date(), generation: generation) != nil)
         sessions.endSessions(of: deviceID)  // a key rotation lands while a session is being opened
-        #expect(sessions.open(for: deviceID, at: Date(), generation: generation) == nil)
-        #expect(sessions.open(for: deviceID, at: Date(), generation: sessions.generation(of: deviceID)) != nil)
+        #expect(sessions.open(for: deviceID, ownership: .corporate, at: Date(), generation: generation) == nil)
+        #expect(
+            sessions.open(for: deviceID, ownership: .corporate, at: Date(), generation: sessions.generation(of: deviceID))
+                != nil)
     }
 
     @Test func oneDeviceCannotCrowdOutAnothersChallenges() throws {

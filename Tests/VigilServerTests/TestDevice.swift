@@ -29,14 +29,16 @@ struct TestDevice: Sendable {
         return try #require(try response.string("code"))
     }
 
-    /// Enrolls with `code`.
-    mutating func enroll(_ server: TestServer, code: String, hardwareID: String? = "SN-42") async throws -> TestResponse {
+    /// Enrolls with `code`, reporting `facts` (a Pixel 8 with `hardwareID` when `nil`).
+    mutating func enroll(
+        _ server: TestServer, code: String, hardwareID: String? = "SN-42", facts: DeviceFacts? = nil
+    ) async throws -> TestResponse {
         let normalized = EnrollmentCode(typed: code)?.normalized ?? code
         let proof = Base64URL.encode(
             try key.signature(for: Data("vigil-enroll-v1\n\(normalized)\n\(publicKey)".utf8)))
         let request = EnrollmentRequest(
             code: code, publicKey: publicKey, proof: proof,
-            facts: DeviceFacts(platform: .android, model: "Pixel 8", osVersion: "15", hardwareID: hardwareID))
+            facts: facts ?? DeviceFacts(platform: .android, model: "Pixel 8", osVersion: "15", hardwareID: hardwareID))
         let response = try await server.post("/agent/v1/enroll", request)
         if response.status == .created {
             deviceID = try VigilJSON.makeDecoder().decode(EnrollmentResponse.self, from: Data(buffer: response.body))
@@ -45,12 +47,13 @@ struct TestDevice: Sendable {
         return response
     }
 
-    /// Enrolls with a fresh invitation for `person`.
+    /// Enrolls with a fresh invitation for `person`, reporting `facts` (see ``enroll(_:code:hardwareID:facts:)``).
     static func enrolled(
-        _ server: TestServer, for person: Person, ownership: Ownership = .corporate
+        _ server: TestServer, for person: Person, ownership: Ownership = .corporate, facts: DeviceFacts? = nil
     ) async throws -> TestDevice {
         var device = TestDevice()
-        let response = try await device.enroll(server, code: try await invite(server, for: person, ownership: ownership))
+        let response = try await device.enroll(
+            server, code: try await invite(server, for: person, ownership: ownership), facts: facts)
         #expect(response.status == .created, "\(response.text)")
         try await device.openSession(server)
         return device

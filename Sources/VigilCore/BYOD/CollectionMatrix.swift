@@ -32,7 +32,17 @@ public struct CollectionMatrix: Codable, Sendable, Equatable {
         var facts = facts
         if !collects(.serialNumber, for: ownership) { facts.hardwareID = nil }
         if !collects(.deviceName, for: ownership) { facts.name = nil }
+        if !collects(.phoneNumber, for: ownership) { facts.phoneNumber = nil }
+        if !collects(.hardwareIdentifiers, for: ownership) { facts.hardwareIdentifiers = nil }
         return facts
+    }
+
+    /// `posture` with every fact that devices of `ownership` may never give removed: the precise
+    /// location and the personal apps. Apply it to a check-in before anything else reads it
+    /// (validation included), so that a fact that may not be collected is never checked, stored
+    /// or logged.
+    public func collectable(_ posture: Posture, for ownership: Ownership) -> Posture {
+        posture.removing(neverCollected(for: ownership))
     }
 
     /// The defaults: hospital-owned devices report everything (a patient-issued device's place

@@ -27,10 +27,16 @@ public struct Device: IdentifiedEntity, Codable, Sendable, Equatable {
     public var model: String
     /// The operating system version it last reported.
     public var osVersion: String
-    /// A hardware identifier (serial number), kept only for hospital-owned devices.
+    /// A hardware identifier (serial number), kept only when the collection matrix collects it
+    /// (by default, for hospital-owned devices).
     public var hardwareID: String?
     /// The device's own name, if it reported one.
     public var name: String?
+    /// The device's phone number, kept only when the collection matrix collects it.
+    public var phoneNumber: String?
+    /// Other hardware identifiers (IMEI, MEID, Wi-Fi MAC address) in the order reported, kept only
+    /// when the collection matrix collects them; empty otherwise.
+    public var hardwareIdentifiers: [String]
     /// The Ed25519 public key the device proves itself with, base64url.
     public var publicKey: String
     /// Whether it is admitted to the fleet.
@@ -60,7 +66,8 @@ public struct Device: IdentifiedEntity, Codable, Sendable, Equatable {
     public init(
         id: DeviceID, personID: PersonID, facilityID: FacilityID?, invitationID: EnrollmentInvitationID,
         ownership: Ownership, deviceClass: DeviceClass, medicalKind: MedicalDeviceKind?, platform: Platform,
-        model: String, osVersion: String, hardwareID: String?, name: String?, publicKey: String,
+        model: String, osVersion: String, hardwareID: String?, name: String?, phoneNumber: String? = nil,
+        hardwareIdentifiers: [String] = [], publicKey: String,
         approval: ApprovalState, approvalReason: String? = nil, approvalDecidedBy: PersonID? = nil,
         approvalDecidedAt: Date? = nil, compliance: ComplianceState = .notEvaluated, enrolledAt: Date,
         lastSeenAt: Date? = nil, keyRotatedAt: Date? = nil, posture: Posture? = nil, retirement: Retirement? = nil,
@@ -78,6 +85,8 @@ public struct Device: IdentifiedEntity, Codable, Sendable, Equatable {
         self.osVersion = osVersion
         self.hardwareID = hardwareID
         self.name = name
+        self.phoneNumber = phoneNumber
+        self.hardwareIdentifiers = hardwareIdentifiers
         self.publicKey = publicKey
         self.approval = approval
         self.approvalReason = approvalReason

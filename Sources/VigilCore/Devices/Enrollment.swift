@@ -8,18 +8,28 @@ public struct DeviceFacts: Codable, Sendable, Equatable {
     public var model: String
     /// The operating system version.
     public var osVersion: String
-    /// A hardware identifier (serial number); dropped for personal devices.
+    /// A hardware identifier (serial number); dropped unless the collection matrix collects it.
     public var hardwareID: String?
     /// The device's own name.
     public var name: String?
+    /// The device's phone number; dropped unless the collection matrix collects it.
+    public var phoneNumber: String?
+    /// Other hardware identifiers (IMEI, MEID, Wi-Fi MAC address), at most
+    /// ``maximumHardwareIdentifiers``; dropped unless the collection matrix collects them.
+    public var hardwareIdentifiers: [String]?
 
     /// Describes a device.
-    public init(platform: Platform, model: String, osVersion: String, hardwareID: String? = nil, name: String? = nil) {
+    public init(
+        platform: Platform, model: String, osVersion: String, hardwareID: String? = nil, name: String? = nil,
+        phoneNumber: String? = nil, hardwareIdentifiers: [String]? = nil
+    ) {
         self.platform = platform
         self.model = model
         self.osVersion = osVersion
         self.hardwareID = hardwareID
         self.name = name
+        self.phoneNumber = phoneNumber
+        self.hardwareIdentifiers = hardwareIdentifiers
     }
 }
 
@@ -111,7 +121,8 @@ public enum Enrollment {
             model: try Validate.text(facts.model, field: "facts.model", maximumLength: 128),
             osVersion: try Validate.text(facts.osVersion, field: "facts.osVersion", maximumLength: 64),
             hardwareID: try optionalText(facts.hardwareID, "facts.hardwareID"),
-            name: try optionalText(facts.name, "facts.name"), publicKey: publicKey,
+            name: try optionalText(facts.name, "facts.name"), phoneNumber: try facts.validatedPhoneNumber(),
+            hardwareIdentifiers: try facts.validatedHardwareIdentifiers(), publicKey: publicKey,
             approval: approval, approvalReason: approvalReason.map { String($0.prefix(500)) },
             approvalDecidedAt: approvalReason == nil ? nil : now, enrolledAt: now, updatedAt: now)
     }

@@ -25,13 +25,18 @@ public struct Posture: Codable, Sendable, Equatable {
     public var batteryPercent: Int?
     /// The managed apps installed, with their versions.
     public var managedApps: [ManagedApp]
+    /// Where the device is; kept only when the collection matrix collects precise location.
+    public var location: PostureLocation?
+    /// The identifiers of the apps the person installed themselves (not managed), at most
+    /// ``maximumPersonalApps``; kept only when the collection matrix collects personal apps.
+    public var personalApps: [String]?
 
     /// Describes a posture.
     public init(
         osVersion: String, securityPatchDate: String? = nil, passcodeSet: Bool? = nil,
         passcodeLengthClass: PasscodeLengthClass? = nil, storageEncrypted: Bool? = nil, jailbroken: Bool? = nil,
         screenLockTimeoutSeconds: Int? = nil, agentVersion: String, batteryPercent: Int? = nil,
-        managedApps: [ManagedApp] = []
+        managedApps: [ManagedApp] = [], location: PostureLocation? = nil, personalApps: [String]? = nil
     ) {
         self.osVersion = osVersion
         self.securityPatchDate = securityPatchDate
@@ -43,21 +48,30 @@ public struct Posture: Codable, Sendable, Equatable {
         self.agentVersion = agentVersion
         self.batteryPercent = batteryPercent
         self.managedApps = managedApps
+        self.location = location
+        self.personalApps = personalApps
     }
 
-    /// Every fact but the battery level, one per line, in a fixed order: what a posture history
-    /// compares to tell a change from a repeat.
+    /// Every fact but the battery level and the location, one per line, in a fixed order: what a
+    /// posture history compares to tell a change from a repeat. A device that moves between
+    /// check-ins reports a new place each time, which is not a change of its security.
+    ///
+    /// The personal apps, when reported, follow the managed apps after a line `personalApps`;
+    /// that line has no `=`, which every managed app's line has, so no two postures share a text.
     public var lastingFacts: String {
         func text<Value>(_ value: Value?) -> String { value.map { "\($0)" } ?? "-" }
         let facts = [
             osVersion, text(securityPatchDate), text(passcodeSet), text(passcodeLengthClass?.rawValue),
             text(storageEncrypted), text(jailbroken), text(screenLockTimeoutSeconds), agentVersion,
-        ] + managedApps.map { "\($0.id)=\($0.version)" }
+        ] + managedApps.map { "\($0.id)=\($0.version)" } + (personalApps.map { ["personalApps"] + $0 } ?? [])
         return facts.joined(separator: "\n")
     }
 
     /// The most managed apps one check-in may list.
     public static let maximumManagedApps = 500
+
+    /// The most personal apps one check-in may list.
+    public static let maximumPersonalApps = 500
 
     /// Checks every field and returns the posture with its texts trimmed.
     /// - Throws: ``ValidationError`` naming the first field at fault.
@@ -84,6 +98,15 @@ public struct Posture: Codable, Sendable, Equatable {
             posture.managedApps[index] = ManagedApp(
                 id: try Validate.text(app.id, field: "managedApps[\(index)].id", maximumLength: 200),
                 version: try Validate.text(app.version, field: "managedApps[\(index)].version", maximumLength: 64))
+        }
+        posture.location = try location?.validated()
+        if let apps = personalApps {
+            guard apps.count <= Self.maximumPersonalApps else {
+                throw ValidationError(field: "personalApps", message: "must list at most \(Self.maximumPersonalApps) apps")
+            }
+            posture.personalApps = try apps.enumerated().map { index, id in
+                try Validate.text(id, field: "personalApps[\(index)]", maximumLength: 200)
+            }
         }
         return posture
     }

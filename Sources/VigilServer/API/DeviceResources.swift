@@ -48,7 +48,8 @@ struct CreatedInvitationResource: Encodable {
     let enrollmentURL: String
 }
 
-/// A device as the inventory shows it.
+/// A device as the inventory shows it to one caller: without the fields the collection matrix
+/// hides from them, which ``hiddenFields`` names (``DeviceView``).
 struct DeviceResource: Encodable {
     let id: String
     let personID: String
@@ -62,6 +63,8 @@ struct DeviceResource: Encodable {
     let osVersion: String
     let hardwareID: String?
     let name: String?
+    let phoneNumber: String?
+    let hardwareIdentifiers: [String]
     let status: DeviceStatus
     let approval: ApprovalState
     let approvalReason: String?
@@ -74,8 +77,14 @@ struct DeviceResource: Encodable {
     let posture: Posture?
     let retirement: Retirement?
     let updatedAt: Date
+    /// The collected fields this caller may not see (`collect_hidden`), left out above.
+    let hiddenFields: [CollectedField]
 
-    init(_ device: Device) {
+    /// The resource of `device` as the caller may see it.
+    /// - Parameters:
+    ///   - device: The device, without what the caller may not see.
+    ///   - hiddenFields: What was left out.
+    init(_ device: Device, hiddenFields: [CollectedField]) {
         id = device.id.rawValue
         personID = device.personID.rawValue
         facilityID = device.facilityID?.rawValue
@@ -88,6 +97,8 @@ struct DeviceResource: Encodable {
         osVersion = device.osVersion
         hardwareID = device.hardwareID
         name = device.name
+        phoneNumber = device.phoneNumber
+        hardwareIdentifiers = device.hardwareIdentifiers
         status = device.status
         approval = device.approval
         approvalReason = device.approvalReason
@@ -100,7 +111,18 @@ struct DeviceResource: Encodable {
         posture = device.posture
         retirement = device.retirement
         updatedAt = device.updatedAt
+        self.hiddenFields = hiddenFields
     }
+}
+
+/// One posture of a device's history, as the caller may see it.
+struct PostureRecordResource: Encodable {
+    let id: String
+    let deviceID: String
+    let recordedAt: Date
+    let posture: Posture
+    /// The collected facts this caller may not see (`collect_hidden`), left out of ``posture``.
+    let hiddenFields: [CollectedField]
 }
 
 /// A device with its recent history, for the device page.

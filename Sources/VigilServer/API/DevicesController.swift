@@ -52,15 +52,17 @@ struct DevicesController {
         let page = try query.page(alsoAllowing: Self.filterParameters)
         let (filter, sort) = try Self.inventoryQuery(query)
         let devices = try await inventoryPage(filter, sort: sort, page)
-        return try APIJSON.response(ListResponse(devices, DeviceResource.init))
+        let view = try await DeviceView(context, compliance: compliance)
+        return try APIJSON.response(ListResponse(devices, view.resource))
     }
 
     @Sendable func exportCSV(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let query = try QueryParameters(request)
         try query.allowOnly(Self.filterParameters)
         let (filter, sort) = try Self.inventoryQuery(query)
+        let view = try await DeviceView(context, compliance: compliance)
         var csv = DeviceCSV.header
-        for device in try await store.allDevices(filter, sort: sort) { csv += DeviceCSV.row(device) }
+        for device in try await store.allDevices(filter, sort: sort) { csv += view.csvRow(device) }
         return Response(
             status: .ok,
             headers: [
@@ -74,7 +76,8 @@ struct DevicesController {
         let device = try await requireDevice(context)
         let history = try await store.auditEvents(
             AuditEventFilter(targetType: "device", targetID: device.id.rawValue), PageRequest(limit: 20))
-        return try APIJSON.response(DeviceDetailResource(device: DeviceResource(device), recentHistory: history.items))
+        let view = try await DeviceView(context, compliance: compliance)
+        return try APIJSON.response(DeviceDetailResource(device: view.resource(device), recentHistory: history.items))
     }
 
     @Sendable func postures(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
@@ -83,7 +86,9 @@ struct DevicesController {
         if let cursor = page.after, Identifier<PostureRecord>(validating: cursor) == nil {
             throw Problem.invalidQuery("cursor", "is not a cursor returned by this route")
         }
-        return try APIJSON.response(ListResponse(try await store.postureHistory(deviceID: device.id, page)))
+        let view = try await DeviceView(context, compliance: compliance)
+        return try APIJSON.response(
+            ListResponse(try await store.postureHistory(deviceID: device.id, page)) { view.resource($0, of: device) })
     }
 
     @Sendable func history(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
@@ -117,7 +122,7 @@ struct DevicesController {
             try device.decideApproval(approved: approved, reason: body.reason, by: identity.person.id, at: now)
         }
         _ = try await compliance.evaluator.evaluate(id, actor: .person(identity), at: now)
-        return try APIJSON.response(DeviceResource(device))
+        return try APIJSON.response(try await DeviceView(context, compliance: compliance).resource(device))
     }
 
     @Sendable func retire(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
@@ -136,7 +141,7 @@ struct DevicesController {
         }
         sessions.endSessions(of: id)
         _ = try await compliance.evaluator.evaluate(id, actor: .person(identity), at: now)
-        return try APIJSON.response(DeviceResource(device))
+        return try APIJSON.response(try await DeviceView(context, compliance: compliance).resource(device))
     }
 
     func requireDevice(_ context: VigilRequestContext) async throws -> Device {
@@ -173,24 +178,27 @@ struct DevicesController {
 }
 
 /// The inventory as CSV (RFC 4180), safe to open in a spreadsheet: cells that a spreadsheet
-/// would run as a formula are prefixed with an apostrophe.
+/// would run as a formula are prefixed with an apostrophe. Lists (hardware identifiers, hidden
+/// fields) are separated by spaces.
 enum DeviceCSV {
     static let columns = [
         "id", "personID", "facilityID", "ownership", "deviceClass", "medicalKind", "platform", "model", "osVersion",
         "hardwareID", "name", "status", "approval", "compliance", "enrolledAt", "lastSeenAt", "retiredAt",
-        "disposition", "custodian",
+        "disposition", "custodian", "phoneNumber", "hardwareIdentifiers", "hiddenFields",
     ]
 
     static let header = columns.joined(separator: ",") + "\r\n"
 
-    static func row(_ device: Device) -> String {
+    /// The row of a device as the caller may see it (``DeviceView/csvRow(_:)``).
+    static func row(_ device: Device, hiddenFields: [CollectedField]) -> String {
         let values: [String?] = [
             device.id.rawValue, device.personID.rawValue, device.facilityID?.rawValue, device.ownership.rawValue,
             device.deviceClass.rawValue, device.medicalKind?.rawValue, device.platform.rawValue, device.model,
             device.osVersion, device.hardwareID, device.name, device.status.rawValue, device.approval.rawValue,
             device.compliance.rawValue, RFC3339.format(device.enrolledAt), device.lastSeenAt.map(RFC3339.format),
             device.retirement.map { RFC3339.format($0.retiredAt) }, device.retirement?.disposition.rawValue,
-            device.retirement?.custodian,
+            device.retirement?.custodian, device.phoneNumber, device.hardwareIdentifiers.joined(separator: " "),
+            hiddenFields.map(\.rawValue).joined(separator: " "),
         ]
         return values.map { CSVCell.escape($0 ?? "") }.joined(separator: ",") + "\r\n"
     }

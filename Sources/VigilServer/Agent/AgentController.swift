@@ -26,6 +26,10 @@ struct AgentController {
         group.post("key", use: rotateKey)
         group.post("grant", use: renewGrant)
         group.post("emergency", use: invokeEmergency)
+        group.get("privacy", use: privacyNotice)
+        group.get("agreements", use: listAgreements)
+        group.post("agreements/accept", use: acceptAgreement)
+        group.get("provisioning", use: provisioning)
     }
 
     @Sendable func enroll(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
@@ -108,7 +112,9 @@ struct AgentController {
                     reason: "device session signature invalid"))
             throw AgentProblem.unauthenticated("The signature does not match the device's key.")
         }
-        guard let session = sessions.open(for: device.id, at: now, generation: generation) else {
+        guard let session = sessions.open(
+            for: device.id, ownership: device.ownership, at: now, generation: generation)
+        else {
             throw AgentProblem.unauthenticated("The device's credentials changed meanwhile; open a new session.")
         }
         return try APIJSON.response(session, status: .created)
@@ -116,7 +122,7 @@ struct AgentController {
 
     @Sendable func checkIn(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let (deviceID, data) = try await authenticate(request, context)
-        let posture = try JSONBody.decode(Posture.self, from: data, knownFields: nil).validated()
+        let posture = try await collectablePosture(from: data, of: deviceID)
         let now = Date().roundedToMilliseconds
         guard let state = try await checkIns.record(DeviceCheckIn(deviceID: deviceID, posture: posture, at: now)),
             let (subject, access) = try await compliance.evaluator.evaluate(deviceID, actor: .device(deviceID), at: now)

@@ -28,6 +28,9 @@ final class DeviceSessions: Sendable {
 
     struct Session {
         let deviceID: DeviceID
+        /// The device's ownership, which never changes: a check-in drops what its ownership may
+        /// not report without reading the device.
+        let ownership: Ownership
         let key: SymmetricKey
         let openedAt: Date
         let expiresAt: Date
@@ -96,9 +99,11 @@ final class DeviceSessions: Sendable {
     }
 
     /// Opens a session for `deviceID`, ending its oldest when it has too many.
-    /// - Parameter generation: ``generation(of:)`` as read before the device's key was.
+    /// - Parameters:
+    ///   - ownership: The device's ownership, kept with the session.
+    ///   - generation: ``generation(of:)`` as read before the device's key was.
     /// - Returns: `nil` when the device's sessions were ended since (its key may have changed).
-    func open(for deviceID: DeviceID, at now: Date, generation: UInt64) -> SessionResponse? {
+    func open(for deviceID: DeviceID, ownership: Ownership, at now: Date, generation: UInt64) -> SessionResponse? {
         let id = "ses_" + SymmetricKey(size: .bits128).withUnsafeBytes { SHA256Hex.hex($0) }
         let key = SymmetricKey(size: .bits256)
         let expiresAt = now.addingTimeInterval(sessionLifetime).roundedToMilliseconds
@@ -108,7 +113,8 @@ final class DeviceSessions: Sendable {
                 state.sessions[$0].map { $0.expiresAt > now } ?? false
             }
             while ids.count >= Self.maximumSessionsPerDevice { state.sessions[ids.removeFirst()] = nil }
-            state.sessions[id] = Session(deviceID: deviceID, key: key, openedAt: now, expiresAt: expiresAt, lastCounter: 0)
+            state.sessions[id] = Session(
+                deviceID: deviceID, ownership: ownership, key: key, openedAt: now, expiresAt: expiresAt, lastCounter: 0)
             state.sessionsByDevice[deviceID] = ids + [id]
             return true
         }
@@ -145,6 +151,14 @@ final class DeviceSessions: Sendable {
     /// The device a session belongs to, to name it in the audit trail when its request is refused.
     func deviceID(ofSession sessionID: String) -> DeviceID? {
         state.withLockedValue { $0.sessions[sessionID]?.deviceID }
+    }
+
+    /// The ownership of a device that holds a session, as read when the session opened; `nil`
+    /// when it holds none (its sessions were ended).
+    func ownership(of deviceID: DeviceID) -> Ownership? {
+        state.withLockedValue { state in
+            state.sessionsByDevice[deviceID]?.compactMap { state.sessions[$0]?.ownership }.first
+        }
     }
 
     /// Ends every session of `deviceID` at once (retirement, key rotation).

@@ -1,11 +1,12 @@
 import VigilCore
 
-/// Reads a posture as ``PostureJSON/encode(_:)`` writes it (a flat object of strings, integers,
-/// booleans and the managed apps' list) several times faster than a JSON decoder: every
-/// evaluation of the fleet reads every device's posture.
+/// Reads a posture as ``PostureJSON/encode(_:)`` writes it (an object of strings, integers,
+/// booleans, the managed apps' list, the personal apps' list and the location) several times
+/// faster than a JSON decoder: every evaluation of the fleet reads every device's posture.
 ///
-/// It reads nothing it is not sure of: an escape in a string, a fraction, an unknown key or a
-/// value of the wrong kind makes it give up (`nil`), and the JSON decoder reads the text instead.
+/// It reads nothing it is not sure of: an escape in a string, a fraction outside the location, an
+/// unknown key, a location whose keys are not the four in sorted order, or a value of the wrong
+/// kind makes it give up (`nil`), and the JSON decoder reads the text instead.
 struct CanonicalPostureReader {
     private let bytes: [UInt8]
     private var index = 0
@@ -51,6 +52,8 @@ struct CanonicalPostureReader {
         case "batteryPercent": return optional(&posture.batteryPercent) { $0.integer() }
         case "passcodeLengthClass":
             return optional(&posture.passcodeLengthClass) { $0.string().flatMap(PasscodeLengthClass.init(rawValue:)) }
+        case "personalApps": return optional(&posture.personalApps) { $0.strings() }
+        case "location": return optional(&posture.location) { $0.location() }
         default: return false
         }
         return true
@@ -67,6 +70,57 @@ struct CanonicalPostureReader {
             apps.append(ManagedApp(id: id, version: version))
         }
         return apps
+    }
+
+    /// An array of strings without escapes.
+    private mutating func strings() -> [String]? {
+        var strings: [String] = []
+        guard take("[") else { return nil }
+        while !take("]") {
+            if !strings.isEmpty, !take(",") { return nil }
+            guard let string = string() else { return nil }
+            strings.append(string)
+        }
+        return strings
+    }
+
+    /// A location with its four keys in sorted order, as the encoder writes it.
+    private mutating func location() -> PostureLocation? {
+        guard take("{"), take(string: "horizontalAccuracyMeters"), take(":"), let accuracy = number(), take(","),
+            take(string: "latitude"), take(":"), let latitude = number(), take(","),
+            take(string: "longitude"), take(":"), let longitude = number(), take(","),
+            take(string: "recordedAt"), take(":"), let time = string(), let recordedAt = RFC3339.parse(time), take("}")
+        else { return nil }
+        return PostureLocation(
+            latitude: latitude, longitude: longitude, horizontalAccuracyMeters: accuracy, recordedAt: recordedAt)
+    }
+
+    /// A finite number as JSON writes it, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, of at
+    /// most 32 characters, converted as the JSON decoder converts it (correctly rounded). Like the
+    /// decoder, it refuses a number too large for a `Double` and one too small that is not zero.
+    private mutating func number() -> Double? {
+        let start = index
+        func digits() -> Int {
+            let first = index
+            while index < bytes.count, (0x30...0x39).contains(bytes[index]) { index += 1 }
+            return index - first
+        }
+        _ = take("-")
+        if take("0") {
+            if index < bytes.count, (0x30...0x39).contains(bytes[index]) { return nil }
+        } else if digits() == 0 {
+            return nil
+        }
+        if take("."), digits() == 0 { return nil }
+        let mantissa = bytes[start..<index]
+        if take("e") || take("E") {
+            if !take("+") { _ = take("-") }
+            if digits() == 0 { return nil }
+        }
+        guard index - start <= 32, let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)),
+            value.isFinite, value != 0 || !mantissa.contains(where: { (0x31...0x39).contains($0) })
+        else { return nil }
+        return value
     }
 
     /// Reads `null` (leaving `value` nil) or a value with `read`; `false` when neither is there.

@@ -13,7 +13,7 @@ enum DeviceColumns {
         id, person_id, facility_id, invitation_id, ownership, device_class, medical_kind, platform, model, \
         os_version, hardware_id, name, public_key, approval, approval_reason, approval_decided_by, \
         approval_decided_at, compliance, enrolled_at, last_seen_at, key_rotated_at, posture, retired_at, retired_by, \
-        retirement_disposition, retirement_custodian, retirement_note, updated_at
+        retirement_disposition, retirement_custodian, retirement_note, phone_number, hardware_identifiers, updated_at
         """
     static let posture = "id, device_id, recorded_at, posture"
 }
@@ -102,12 +102,14 @@ extension Device {
             medicalKind: try row.optionalEnumeration(6, column: "\(table).medical_kind"),
             platform: try row.enumeration(7, column: "\(table).platform"), model: try row.text(8),
             osVersion: try row.text(9), hardwareID: try row.optionalText(10), name: try row.optionalText(11),
+            phoneNumber: try row.optionalText(27),
+            hardwareIdentifiers: try StoredList.decode(texts: try row.optionalText(28), column: "\(table).hardware_identifiers"),
             publicKey: try row.text(12), approval: try row.enumeration(13, column: "\(table).approval"),
             approvalReason: try row.optionalText(14), approvalDecidedBy: try row.optionalIdentifier(15),
             approvalDecidedAt: try row.optionalDate(16), compliance: try row.enumeration(17, column: "\(table).compliance"),
             enrolledAt: try row.date(18), lastSeenAt: try row.optionalDate(19), keyRotatedAt: try row.optionalDate(20),
             posture: try row.optionalText(21).map { try PostureJSON.decode($0, column: "\(table).posture") },
-            retirement: retirement, updatedAt: try row.date(27))
+            retirement: retirement, updatedAt: try row.date(29))
     }
 
     /// The column values in ``DeviceColumns/device`` order.
@@ -124,7 +126,8 @@ extension Device {
             .text(approvalReason), .identifier(approvalDecidedBy), .date(approvalDecidedAt), .enumeration(compliance),
             .date(enrolledAt), .date(lastSeenAt), .date(keyRotatedAt), .text(posture.map(PostureJSON.encode)),
             .date(retirement?.retiredAt), .identifier(retirement?.retiredBy), .enumeration(retirement?.disposition),
-            .text(retirement?.custodian), .text(retirement?.note), .date(updatedAt), .identifier(id),
+            .text(retirement?.custodian), .text(retirement?.note), .text(phoneNumber),
+            .text(StoredList.encode(texts: hardwareIdentifiers)), .date(updatedAt), .identifier(id),
         ]
     }
 }

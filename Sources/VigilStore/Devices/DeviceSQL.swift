@@ -51,7 +51,7 @@ enum DeviceSQL {
     }
 
     static func insertDevice(_ device: Device) -> SQLStatement {
-        SQLStatement("INSERT INTO devices (\(DeviceColumns.device)) VALUES (\(marks(28)))", device.storedValues)
+        SQLStatement("INSERT INTO devices (\(DeviceColumns.device)) VALUES (\(marks(30)))", device.storedValues)
     }
 
     static func device(id: DeviceID, forUpdate: Bool) -> SQLStatement {
@@ -66,7 +66,8 @@ enum DeviceSQL {
             UPDATE devices SET os_version = ?, hardware_id = ?, name = ?, public_key = ?, approval = ?,
                 approval_reason = ?, approval_decided_by = ?, approval_decided_at = ?, compliance = ?,
                 enrolled_at = ?, last_seen_at = ?, key_rotated_at = ?, posture = ?, retired_at = ?, retired_by = ?,
-                retirement_disposition = ?, retirement_custodian = ?, retirement_note = ?, updated_at = ?
+                retirement_disposition = ?, retirement_custodian = ?, retirement_note = ?, phone_number = ?,
+                hardware_identifiers = ?, updated_at = ?
             WHERE id = ?
             """, device.mutableValues)
     }
