@@ -57,9 +57,28 @@ import VigilTestSupport
             let secret = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .newlines)
             let found = try await store.tokenForAuthentication(secretHash: TokenSecret(presented: secret).hash, at: Date())
             #expect(found?.1.roles == [.admin])
+            // The BYOD program of hospital.yaml is in force, each write in the audit trail.
+            let file = try DemoHospital.file()
+            let agreements = try await store.agreements()
+            #expect(agreements.map(\.name) == ["acceptable-use", "privacy"])
+            #expect(agreements.map(\.version) == [1, 1])
+            #expect(agreements.map(\.text) == file.agreements?.map(\.text))
+            let settings = try await store.byodSettings()
+            #expect(settings.version == 1)
+            #expect(settings.byodApproval == file.approvalRules?.byod)
+            #expect(settings.patientOwnedApproval == file.approvalRules?.patientOwned)
+            let apps = try await store.catalogApps()
+            #expect(Set(apps.map(\.id)) == Set(file.apps?.map(\.id) ?? []))
+            #expect(apps.allSatisfy { !$0.approvedForPHI && $0.version == 1 })
+            for (action, count) in [(AuditAction.agreementPublished, 2), (.byodSettingsUpdated, 1), (.appCreated, 3)] {
+                let events = try await store.auditEvents(AuditEventFilter(action: action), .first).items
+                #expect(events.count == count, "\(action)")
+                #expect(events.allSatisfy { $0.actor == .system("startup") })
+            }
             // A second start finds data and loads nothing more.
             try await StartupTasksProbe.run(configuration: configuration, store: store, logger: logger)
             #expect(try await store.people(try PageRequest(limit: 200)).items.count == people.count)
+            #expect(try await store.agreements().count == agreements.count)
             await cleanUp()
         }
         try? FileManager.default.removeItem(atPath: directory)

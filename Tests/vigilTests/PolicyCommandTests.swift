@@ -20,7 +20,9 @@ import FoundationNetworking
         }
         let good = try Vigil.run(["policy", "check", "-f", Self.example])
         #expect(good.status == 0, "\(good.stderr)")
-        #expect(good.stdout.contains("4 valid policies"))
+        #expect(
+            good.stdout.contains("4 valid policies, 2 agreements, approval rules, a collection matrix and 3 apps."),
+            "\(good.stdout)")
 
         let directory = Vigil.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -92,6 +94,101 @@ import FoundationNetworking
                 + connection)
         #expect(simulated.status == 0, "\(simulated.stderr)")
         #expect(try await Self.count(base: base, token: token, query: "compliance=noncompliant") == before + 3)
+    }
+
+    @Test func theBYODProgramAppliesExportsAndReappliesWithNothingToDo() async throws {
+        let directory = Vigil.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let token = "policy-byod-bootstrap-token-\(UUID().uuidString)"
+        let server = try Vigil.start(
+            ["serve", "--data-dir", directory + "/data", "--port", "0"], environment: ["VIGIL_BOOTSTRAP_TOKEN": token])
+        defer { server.process.terminate() }
+        let base = "http://127.0.0.1:\(try await server.waitForPort())"
+        let connection = ["--server", base, "--token", token]
+
+        let dryRun = try Vigil.run(["policy", "apply", "-f", Self.example, "--dry-run"] + connection)
+        #expect(dryRun.status == 0, "\(dryRun.stderr)")
+        for line in [
+            "agreement acceptable-use: would publish version 1", "  +   kind: acceptable_use",
+            "agreement privacy: would publish version 1", "BYOD settings: would update (version 0 → 1)",
+            "      byod:\n  -     autoApprove: false\n  +     autoApprove: true",
+            "app org.hospital.ehr: would create (version 1)", "Dry run: nothing was applied.",
+        ] {
+            #expect(dryRun.stdout.contains(line), "dry run lacks \(line)")
+        }
+        let untouched = try Vigil.run(["policy", "export"] + connection).stdout
+        #expect(untouched.contains("agreements: []") && untouched.contains("apps: []"), "a dry run writes nothing")
+
+        let applied = try Vigil.run(["policy", "apply", "-f", Self.example, "--no-wait"] + connection)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        for line in [
+            "baseline: created (version 1)", "agreement acceptable-use: published version 1",
+            "agreement privacy: published version 1", "BYOD settings: updated (version 0 → 1)",
+            "app org.hospital.securechat: created (version 1)", "app org.hospital.parking: created (version 1)",
+        ] {
+            #expect(applied.stdout.contains(line), "apply lacks \(line)")
+        }
+        let again = try Vigil.run(["policy", "apply", "-f", Self.example] + connection)
+        #expect(again.stdout == "No changes: the configuration in force is that of the file.\n", "\(again.stdout)")
+
+        let exported = directory + "/exported.yaml"
+        #expect(try Vigil.run(["policy", "export", "-o", exported] + connection).status == 0)
+        let text = try String(contentsOfFile: exported, encoding: .utf8)
+        #expect(text.contains("  text: |\n    # Acceptable use of personal devices\n\n    Mercy General Hospital"))
+        #expect(text.contains("approvalRules:\n  byod:\n    autoApprove: true"))
+        #expect(text.contains("    deviceName: collect_hidden"))
+        #expect(try Vigil.run(["policy", "apply", "-f", exported] + connection).stdout.contains("No changes"))
+
+        // A new text, a collection level, an app renamed and another left out, a longer grace.
+        let changed = directory + "/changed.yaml"
+        let edited = text.replacingOccurrences(of: "within 60 days.", with: "within 30 days.")
+            .replacingOccurrences(of: "  graceDays: 30\n", with: "  graceDays: 45\n")
+            .replacingOccurrences(of: "  byod:\n    preciseLocation: never", with: "  byod:\n    preciseLocation: collect_hidden")
+            .replacingOccurrences(of: "name: Secure Chat", with: "name: Secure Messaging")
+        let parking = try #require(edited.range(of: "- id: org.hospital.parking"))
+        let nextApp = try #require(edited.range(of: "- id:", range: parking.upperBound..<edited.endIndex))
+        try Data((String(edited[..<parking.lowerBound]) + String(edited[nextApp.lowerBound...])).utf8)
+            .write(to: URL(fileURLWithPath: changed))
+        let preview = try Vigil.run(["policy", "apply", "-f", changed, "--dry-run"] + connection)
+        for line in [
+            "agreement acceptable-use: would publish version 2\n    - name: acceptable-use\n      text: |\n",
+            "  -        install operating system updates within 60 days.\n  +        install operating system updates within 30 days.",
+            "BYOD settings: would update (version 1 → 2)\n    collection:\n      byod:\n  -     preciseLocation: never\n"
+                + "  +     preciseLocation: collect_hidden",
+            "app org.hospital.securechat: would update (version 1 → 2)\n    - id: org.hospital.securechat\n"
+                + "  -   name: Secure Chat\n  +   name: Secure Messaging",
+            "note: agreement privacy: the file's graceDays is not version 1's",
+            "note: app org.hospital.parking (version 1) is in the catalog but not in the file",
+        ] {
+            #expect(preview.stdout.contains(line), "dry run lacks \(line)\n\(preview.stdout)")
+        }
+        let changedOnce = try Vigil.run(["policy", "apply", "-f", changed, "--no-wait"] + connection)
+        #expect(changedOnce.stdout.contains("agreement acceptable-use: published version 2"), "\(changedOnce.stdout)")
+        #expect(changedOnce.stdout.contains("BYOD settings: updated (version 1 → 2)"))
+        #expect(changedOnce.stdout.contains("app org.hospital.securechat: updated (version 1 → 2)"))
+        let reapplied = try Vigil.run(["policy", "apply", "-f", changed] + connection).stdout
+        #expect(reapplied.contains("No changes"), "\(reapplied)")
+        #expect(reapplied.contains("note: app org.hospital.parking"), "a missing app is reported each time, never removed")
+        #expect(try Vigil.run(["policy", "export"] + connection).stdout.contains("- id: org.hospital.parking"))
+
+        // A policies-only file leaves the BYOD program as it is.
+        let policiesOnly = directory + "/policies.yaml"
+        try Data("format: vigil-policy/1\npolicies: []\n".utf8).write(to: URL(fileURLWithPath: policiesOnly))
+        let removed = try Vigil.run(["policy", "apply", "-f", policiesOnly, "--no-wait"] + connection)
+        #expect(removed.stdout.contains("baseline: removed (version 1)") && !removed.stdout.contains("BYOD"))
+        #expect(try Vigil.run(["policy", "export"] + connection).stdout.contains("    preciseLocation: collect_hidden"))
+
+        // A document whose kind changes would be refused: nothing of the file is applied.
+        let kind = directory + "/kind.yaml"
+        try Data(text.replacingOccurrences(of: "kind: privacy", with: "kind: acceptable_use").utf8)
+            .write(to: URL(fileURLWithPath: kind))
+        let line = try #require(text.components(separatedBy: "\n").firstIndex(of: "  kind: privacy")) + 1
+        let refused = try Vigil.run(["policy", "apply", "-f", kind] + connection)
+        #expect(refused.status != 0)
+        #expect(
+            refused.stderr.contains("\(kind):\(line): agreements[1].kind: must stay privacy, the kind of privacy version 1"),
+            "\(refused.stderr)")
+        #expect(!refused.stdout.contains("created"), "the policies of a refused file are not applied either")
     }
 
     /// How many devices match an inventory query.

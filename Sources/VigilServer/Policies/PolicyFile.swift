@@ -3,22 +3,111 @@ import VigilCore
 import Yams
 
 /// Vigil's configuration as code: a YAML file, `format: vigil-policy/1`, listing the security
-/// policies (`Resources/hospital.yaml` is an example).
+/// policies and, optionally, the BYOD program's documents, approval rules, collection matrix and
+/// app catalog (`Resources/hospital.yaml` is an example; `docs/compliance.md` and `docs/byod.md`
+/// describe the format).
 ///
 /// Reading is strict, because a policy that silently loses a requirement leaves devices
 /// unprotected: an unknown key, a value of the wrong type or an unknown name is an error naming
 /// the line and the field, never ignored. Versions are not part of the file; the server keeps them.
+///
+/// The policies are always part of the file. Each BYOD section is optional: `nil` means the file
+/// does not have it, and applying the file leaves that part of the configuration as it is.
 public struct PolicyFile: Sendable, Equatable {
     /// The format this Vigil reads and writes, named by every file's `format` key.
     public static let format = "vigil-policy/1"
 
+    /// The most documents `agreements:` may list.
+    public static let maximumAgreements = 50
+
+    /// The most apps `apps:` may list.
+    public static let maximumApps = 1_000
+
     /// The security policies, in the file's order.
     public var policies: [SecurityPolicy]
 
+    /// The BYOD documents, in the file's order, each as the next version to publish would be
+    /// written: its title trimmed and its grace period explicit. `nil` when the file has no
+    /// `agreements:`.
+    public var agreements: [AgreementDraft]?
+
+    /// The approval rules of personal devices; `nil` when the file has no `approvalRules:`.
+    public var approvalRules: ApprovalRuleSets?
+
+    /// What may be collected from each kind of device; `nil` when the file has no `collection:`.
+    public var collection: CollectionMatrix?
+
+    /// The managed-app catalog as the administrator writes it (assessments and approval for PHI
+    /// are review records, kept by the server); `nil` when the file has no `apps:`.
+    public var apps: [App]?
+
     /// Describes a file.
-    /// - Parameter policies: The security policies, in the order to write them.
-    public init(policies: [SecurityPolicy] = []) {
+    /// - Parameters:
+    ///   - policies: The security policies, in the order to write them.
+    ///   - agreements: The BYOD documents, or `nil` for a file without them.
+    ///   - approvalRules: The approval rules, or `nil` for a file without them.
+    ///   - collection: The collection matrix, or `nil` for a file without it.
+    ///   - apps: The catalog apps, or `nil` for a file without them.
+    public init(
+        policies: [SecurityPolicy] = [], agreements: [AgreementDraft]? = nil, approvalRules: ApprovalRuleSets? = nil,
+        collection: CollectionMatrix? = nil, apps: [App]? = nil
+    ) {
         self.policies = policies
+        self.agreements = agreements
+        self.approvalRules = approvalRules
+        self.collection = collection
+        self.apps = apps
+    }
+
+    /// The `approvalRules:` section: the rules of each kind of personal device. A kind left out
+    /// of the file takes ``ApprovalRules``' defaults, which send every device to an administrator.
+    public struct ApprovalRuleSets: Sendable, Equatable {
+        /// The rules of BYOD devices (`byod:`).
+        public var byod: ApprovalRules
+        /// The rules of patients' own devices (`patientOwned:`).
+        public var patientOwned: ApprovalRules
+
+        /// Describes the rules.
+        /// - Parameters:
+        ///   - byod: The rules of BYOD devices.
+        ///   - patientOwned: The rules of patients' own devices.
+        public init(byod: ApprovalRules = ApprovalRules(), patientOwned: ApprovalRules = ApprovalRules()) {
+            self.byod = byod
+            self.patientOwned = patientOwned
+        }
+
+        /// The rules of BYOD settings.
+        /// - Parameter settings: The settings in force.
+        public init(_ settings: BYODSettings) {
+            self.init(byod: settings.byodApproval, patientOwned: settings.patientOwnedApproval)
+        }
+    }
+
+    /// One app of `apps:`: its identifier and what the administrator writes about it.
+    public struct App: Sendable, Equatable {
+        /// The bundle or package identifier, such as `org.hospital.ehr`.
+        public var id: String
+        /// Its name, scope, PHI flag and whether it is required.
+        public var draft: CatalogAppDraft
+
+        /// Describes an app.
+        /// - Parameters:
+        ///   - id: The bundle or package identifier.
+        ///   - draft: What the administrator writes about it.
+        public init(id: String, draft: CatalogAppDraft) {
+            self.id = id
+            self.draft = draft
+        }
+
+        /// The file's entry for an app of the catalog.
+        /// - Parameter app: The catalog entry.
+        public init(_ app: CatalogApp) {
+            self.init(
+                id: app.id,
+                draft: CatalogAppDraft(
+                    name: app.name, platforms: app.platforms, ownerships: app.ownerships, handlesPHI: app.handlesPHI,
+                    required: app.required))
+        }
     }
 }
 

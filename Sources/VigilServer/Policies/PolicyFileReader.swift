@@ -6,9 +6,10 @@ import Yams
 // error names both.
 
 extension PolicyFile {
-    /// Reads a policy file, checking its structure, its keys and types, and every policy.
+    /// Reads a policy file, checking its structure, its keys and types, and every value.
     /// - Parameter yaml: The file's text.
-    /// - Returns: The file, with each policy ``SecurityPolicy/validated()`` and at version 1.
+    /// - Returns: The file, with each policy ``SecurityPolicy/validated()`` and at version 1, and
+    ///   each BYOD section checked by its core type's own rules (see ``agreements``, ``apps``).
     /// - Throws: ``PolicyFileError`` naming the line and the field of the first fault.
     public static func parse(_ yaml: String) throws -> PolicyFile {
         let root: Node?
@@ -22,20 +23,27 @@ extension PolicyFile {
         }
         let file = LocatedNode(root, path: "")
         try checkFormat(of: file)
-        let fields = try file.mapping(keys: ["format", "policies"])
-        var policies: [SecurityPolicy] = []
-        var indexByName: [String: Int] = [:]
-        for item in try fields.required("policies").sequence() {
-            let policy = try validated(SecurityPolicy(file: item), at: item)
-            if let first = indexByName[policy.name] {
-                throw PolicyFileError(
-                    line: item.line(at: "name"), field: "\(item.path).name",
-                    message: "is already the name of policies[\(first)]")
-            }
-            indexByName[policy.name] = policies.count
-            policies.append(policy)
+        let fields = try file.mapping(keys: ["format", "policies", "agreements", "approvalRules", "collection", "apps"])
+        let policies = try fields.required("policies").uniqueItems(noun: "policies", key: "name", identity: \.name) {
+            try validated(SecurityPolicy(file: $0), at: $0)
         }
-        return PolicyFile(policies: policies)
+        return PolicyFile(
+            policies: policies, agreements: try fields["agreements"].map(agreements(file:)),
+            approvalRules: try fields["approvalRules"].map { try ApprovalRuleSets(file: $0, root: file) },
+            collection: try fields["collection"].map(CollectionMatrix.init(file:)),
+            apps: try fields["apps"].map(apps(file:)))
+    }
+
+    /// The line of a field of a file, for an error found after reading it (such as by
+    /// ``BYODChanges``, which names fields only).
+    /// - Parameters:
+    ///   - field: The field's path, such as `agreements[1].kind`.
+    ///   - yaml: The file's text.
+    /// - Returns: The line of the field, or of its nearest ancestor in the file; `nil` when the
+    ///   text is not YAML.
+    public static func line(of field: String, in yaml: String) -> Int? {
+        guard let root = try? Yams.compose(yaml: yaml) else { return nil }
+        return LocatedNode(root, path: "").line(at: field)
     }
 
     /// Checks the `format` key before any other, so that a file of another format is refused as
@@ -57,8 +65,7 @@ extension PolicyFile {
         do {
             return try policy.validated()
         } catch let error as ValidationError {
-            throw PolicyFileError(
-                line: item.line(at: error.field), field: "\(item.path).\(error.field)", message: error.message)
+            throw item.error(for: error)
         }
     }
 }
@@ -122,16 +129,8 @@ extension PolicyRequirements {
             "storageEncryptionRequired", "jailbreakForbidden", "maximumScreenLockSeconds", "minimumAgentVersion",
             "approvedModels", "maximumDaysSinceCheckIn",
         ])
-        var minimumOSVersion: [Platform: String]?
-        if let node = fields["minimumOSVersion"] {
-            let versions = try node.mapping(keys: Platform.allCases.map(\.rawValue), noun: "a platform")
-            minimumOSVersion = [:]
-            for platform in Platform.allCases {
-                minimumOSVersion?[platform] = try versions[platform.rawValue]?.text()
-            }
-        }
         self.init(
-            minimumOSVersion: minimumOSVersion,
+            minimumOSVersion: try fields["minimumOSVersion"]?.platformVersions(),
             maximumPatchAgeDays: try fields["maximumPatchAgeDays"]?.integer(),
             passcodeRequired: try fields["passcodeRequired"]?.boolean(),
             minimumPasscodeLength: try fields["minimumPasscodeLength"]?.integer(),
@@ -151,168 +150,5 @@ extension EscalationStep {
         self.init(
             afterMinutes: try fields.required("afterMinutes").integer(),
             action: try fields.required("action").choice(EscalationAction.self, noun: "an escalation action"))
-    }
-}
-
-/// A node of a policy file with the path and the line its errors name.
-private struct LocatedNode {
-    /// The node.
-    let node: Node
-    /// Its path from the top of the file, such as `policies[1].scope`.
-    let path: String
-    /// Its line: that of its key when it has one, since a block mapping or list starts below it.
-    let line: Int?
-
-    init(_ node: Node, path: String, line: Int? = nil) {
-        self.node = node
-        self.path = path
-        self.line = line ?? node.mark?.line
-    }
-
-    /// An error about this node.
-    func error(_ message: String) -> PolicyFileError {
-        PolicyFileError(line: line, field: path, message: message)
-    }
-
-    /// The path of a key below this node.
-    func childPath(_ key: String) -> String {
-        path.isEmpty ? key : "\(path).\(key)"
-    }
-
-    /// The mapping's values, after refusing any key but `keys`.
-    /// - Parameters:
-    ///   - keys: The keys allowed, in the order to list them to people.
-    ///   - noun: What a key names, for the error on an unknown one.
-    ///   - refused: Keys refused with a message of their own.
-    func mapping(
-        keys: [String], noun: String = "a known key", refused: [String: String] = [:]
-    ) throws -> LocatedMapping {
-        guard case .mapping(let mapping) = node else {
-            throw error("must be a mapping of keys to values, not \(node.kind)")
-        }
-        var values: [String: LocatedNode] = [:]
-        for (key, value) in mapping {
-            guard case .scalar(let scalar) = key else {
-                throw LocatedNode(key, path: path).error("has a key that is not a name")
-            }
-            let located = LocatedNode(value, path: childPath(scalar.string), line: scalar.mark?.line)
-            if let message = refused[scalar.string] { throw located.error(message) }
-            guard keys.contains(scalar.string) else {
-                throw located.error("is not \(noun); use one of \(keys.joined(separator: ", "))")
-            }
-            values[scalar.string] = located
-        }
-        return LocatedMapping(owner: self, values: values)
-    }
-
-    /// The list's items.
-    func sequence() throws -> [LocatedNode] {
-        guard case .sequence(let items) = node else { throw error("must be a list, not \(node.kind)") }
-        return items.enumerated().map { LocatedNode($1, path: "\(path)[\($0)]") }
-    }
-
-    /// The text of a scalar, as written: `android: 14` reads as "14", not as a number.
-    func text() throws -> String {
-        guard case .scalar(let scalar) = node, node.tagName != .null else {
-            throw error("must be text, not \(node.kind)")
-        }
-        return scalar.string
-    }
-
-    /// A whole number.
-    func integer() throws -> Int {
-        guard case .scalar(let scalar) = node, node.tagName == .int else {
-            throw error("must be a whole number, not \(node.kind)")
-        }
-        guard let value = Int.construct(from: scalar) else { throw error("is too large") }
-        return value
-    }
-
-    /// `true` or `false`.
-    func boolean() throws -> Bool {
-        guard case .scalar(let scalar) = node, node.tagName == .bool, let value = Bool.construct(from: scalar) else {
-            throw error("must be true or false, not \(node.kind)")
-        }
-        return value
-    }
-
-    /// One of an enumeration's values, by name.
-    /// - Parameters:
-    ///   - type: The enumeration.
-    ///   - noun: What a value is, for the error, such as "a role".
-    func choice<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, noun: String) throws -> Value
-    where Value.RawValue == String {
-        let name = try text()
-        guard let value = Value(rawValue: name) else {
-            throw error("'\(name)' is not \(noun); use one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return value
-    }
-
-    /// The value of a key of this mapping, if it is one and has the key.
-    func value(forKey key: String) -> LocatedNode? {
-        guard case .mapping(let mapping) = node,
-            let pair = mapping.first(where: { $0.key.scalar?.string == key })
-        else { return nil }
-        return LocatedNode(pair.value, path: childPath(key), line: pair.key.mark?.line)
-    }
-
-    /// The line of the node at a path below this one, such as `escalation[0].afterMinutes`, or
-    /// of its nearest ancestor present in the file.
-    func line(at relativePath: String) -> Int? {
-        var current = self
-        for part in relativePath.split(separator: ".") {
-            var pieces = part.split(separator: "[", omittingEmptySubsequences: false)
-            guard let next = current.value(forKey: String(pieces.removeFirst())) else { return current.line }
-            current = next
-            for piece in pieces {
-                guard case .sequence(let items) = current.node, let index = Int(piece.dropLast()),
-                    items.indices.contains(index)
-                else { return current.line }
-                current = LocatedNode(items[index], path: "\(current.path)[\(index)]")
-            }
-        }
-        return current.line
-    }
-}
-
-/// The values of a mapping whose keys have been checked.
-private struct LocatedMapping {
-    /// The mapping itself.
-    let owner: LocatedNode
-    /// Its values by key.
-    let values: [String: LocatedNode]
-
-    /// The value of a key, if present.
-    subscript(key: String) -> LocatedNode? { values[key] }
-
-    /// The value of a key that must be present.
-    func required(_ key: String) throws -> LocatedNode {
-        guard let value = values[key] else {
-            throw PolicyFileError(line: owner.line, field: owner.childPath(key), message: "is required")
-        }
-        return value
-    }
-}
-
-extension Node {
-    /// The name of its tag, resolved: `.int` for `90`, `.str` for `"90"`.
-    fileprivate var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
-
-    /// What the node is, for errors: "a list", "text", "a whole number"…
-    fileprivate var kind: String {
-        switch self {
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        case .scalar:
-            switch tagName {
-            case .null: return "nothing"
-            case .bool: return "true or false"
-            case .int: return "a whole number"
-            case .float: return "a decimal number"
-            default: return "text"
-            }
-        }
     }
 }

@@ -5,20 +5,27 @@ import Yams
 // Writing a policy file: the canonical text `vigil policy export` prints.
 
 extension PolicyFile {
-    /// The canonical text of the file: a comment, the format, then the policies in order, each
-    /// with its keys in a fixed order and without those left out (`nil`, a priority of 0, an empty
-    /// scope) or its version. Writing what ``parse(_:)`` returns gives the same policies back.
+    /// The canonical text of the file: a comment, the format, the policies in order, then the
+    /// BYOD sections the file has (``byodSections``), a blank line between sections and between
+    /// list items. Each item has its keys in a fixed order, without those left out (`nil`, a
+    /// priority of 0, an empty scope) or its version. Writing what ``parse(_:)`` returns gives the
+    /// same file back.
     /// - Returns: The YAML text.
     public func yaml() -> String {
         let header = "# Vigil policy file. Versions are kept by the server, so this file has none.\n"
             + "format: \(Self.format)\n"
-        guard !policies.isEmpty else { return header + "policies: []\n" }
-        // Each policy as a one-item list, so that a blank line can separate them.
-        return header + "policies:\n" + policies.map { Self.emit(Node([$0.fileNode])) }.joined(separator: "\n")
+        return ([header + Self.list("policies", policies.map(\.fileNode))] + byodSections).joined(separator: "\n")
+    }
+
+    /// A list section: `key: []` when empty, else each item as a one-item list, so that a blank
+    /// line can separate them.
+    static func list(_ key: String, _ items: [Node]) -> String {
+        guard !items.isEmpty else { return "\(key): []\n" }
+        return "\(key):\n" + items.map { emit(Node([$0])) }.joined(separator: "\n")
     }
 
     /// Writes a node as block YAML, two spaces a level, without folding long lines.
-    private static func emit(_ node: Node) -> String {
+    static func emit(_ node: Node) -> String {
         // The emitter fails only on events out of order, which serializing a whole tree cannot give.
         try! Yams.serialize(node: node, indent: 2, width: -1, allowUnicode: true)
     }
@@ -41,27 +48,19 @@ extension SecurityPolicy {
 extension PolicyScope {
     /// The scope as a mapping of short lists, such as `ownership: [byod]`.
     fileprivate var fileNode: Node {
-        func names(_ values: [some RawRepresentable<String>]) -> Node {
-            Node(values.map { Node($0.rawValue) }, .implicit, .flow)
-        }
         var pairs: [(Node, Node)] = []
-        if let ownership { pairs.append(("ownership", names(ownership))) }
-        if let deviceClass { pairs.append(("deviceClass", names(deviceClass))) }
-        if let role { pairs.append(("role", names(role))) }
+        if let ownership { pairs.append(("ownership", .names(ownership))) }
+        if let deviceClass { pairs.append(("deviceClass", .names(deviceClass))) }
+        if let role { pairs.append(("role", .names(role))) }
         return Node(pairs)
     }
 }
 
 extension PolicyRequirements {
-    /// The requirements as a mapping, platforms in `Platform.allCases` order.
+    /// The requirements as a mapping.
     fileprivate var fileNode: Node {
         var pairs: [(Node, Node)] = []
-        if let minimumOSVersion {
-            let versions = Platform.allCases.compactMap { platform in
-                minimumOSVersion[platform].map { (Node(platform.rawValue), Node.version($0)) }
-            }
-            pairs.append(("minimumOSVersion", Node(versions)))
-        }
+        if let minimumOSVersion { pairs.append(("minimumOSVersion", .platformVersions(minimumOSVersion))) }
         if let maximumPatchAgeDays { pairs.append(("maximumPatchAgeDays", .number(maximumPatchAgeDays))) }
         if let passcodeRequired { pairs.append(("passcodeRequired", .flag(passcodeRequired))) }
         if let minimumPasscodeLength { pairs.append(("minimumPasscodeLength", .number(minimumPasscodeLength))) }
@@ -85,14 +84,24 @@ extension EscalationStep {
 
 extension Node {
     /// Text, quoted when it would otherwise read as a number, a boolean or nothing.
-    fileprivate static func text(_ value: String) -> Node { .scalar(value.represented()) }
+    static func text(_ value: String) -> Node { .scalar(value.represented()) }
 
     /// A version, always quoted, so that `17.0` stays text and `17.10` is not read as 17.1.
-    fileprivate static func version(_ value: String) -> Node { Node(value, Tag(.str), .doubleQuoted) }
+    static func version(_ value: String) -> Node { Node(value, Tag(.str), .doubleQuoted) }
 
     /// A whole number.
-    fileprivate static func number(_ value: Int) -> Node { Node(String(value)) }
+    static func number(_ value: Int) -> Node { Node(String(value)) }
 
     /// `true` or `false`.
-    fileprivate static func flag(_ value: Bool) -> Node { Node(value ? "true" : "false") }
+    static func flag(_ value: Bool) -> Node { Node(value ? "true" : "false") }
+
+    /// A short list of names on one line, such as `[byod, shared]`.
+    static func names(_ values: [some RawRepresentable<String>]) -> Node {
+        Node(values.map { Node($0.rawValue) }, .implicit, .flow)
+    }
+
+    /// A mapping of platform names to versions, in `Platform.allCases` order.
+    static func platformVersions(_ versions: [Platform: String]) -> Node {
+        Node(Platform.allCases.compactMap { platform in versions[platform].map { (Node(platform.rawValue), .version($0)) } })
+    }
 }

@@ -5,15 +5,19 @@ import VigilStore
 /// The demo hospital that `vigil serve --demo` loads into an empty database: two facilities and
 /// people in every role and affiliation, so that a newcomer has something to look at.
 public enum DemoHospital {
-    /// The demo hospital's policies: the example policy file shipped with Vigil
-    /// (`Sources/VigilServer/Resources/hospital.yaml`).
+    /// The demo hospital's configuration: the example policy file shipped with Vigil
+    /// (`Sources/VigilServer/Resources/hospital.yaml`), its policies and BYOD program.
     /// - Throws: ``PolicyFileError`` if the shipped file is broken (a test reads it too).
-    public static func policies() throws -> [SecurityPolicy] {
+    public static func file() throws -> PolicyFile {
         guard let url = Bundle.module.url(forResource: "hospital", withExtension: "yaml"),
             let text = try? String(contentsOf: url, encoding: .utf8)
         else { throw PolicyFileError(line: nil, field: "", message: "the example policy file is missing from the build") }
-        return try PolicyFile.parse(text).policies
+        return try PolicyFile.parse(text)
     }
+
+    /// The demo hospital's policies, those of ``file()``.
+    /// - Throws: ``PolicyFileError`` if the shipped file is broken (a test reads it too).
+    public static func policies() throws -> [SecurityPolicy] { try file().policies }
 
     /// The facilities and people of the demo, created at `now`.
     /// - Parameters:

@@ -71,8 +71,8 @@ struct StartupTasks {
             logger.notice("Demo hospital not loaded: the database holds data already")
             return
         }
-        let policies = try DemoHospital.policies()
-        let changes = PolicyChange.changes(from: try await store.securityPolicies(), to: policies, removingOthers: false)
+        let file = try DemoHospital.file()
+        let changes = PolicyChange.changes(from: try await store.securityPolicies(), to: file.policies, removingOthers: false)
         try await store.applyPolicyChanges(
             changes, at: now,
             audit: changes.map { change in
@@ -80,8 +80,12 @@ struct StartupTasks {
                     occurredAt: now, actor: .system("startup"), action: .policyCreated,
                     target: AuditTarget(type: "policy", id: change.name), outcome: .success, reason: "demo hospital")
             })
+        let byod = try await DemoHospital.loadBYOD(file, into: store, at: now)
         logger.notice(
-            "Loaded the demo hospital: \(seed.facilities.count) facilities, \(seed.people.count) people, \(changes.count) policies")
+            """
+            Loaded the demo hospital: \(seed.facilities.count) facilities, \(seed.people.count) people, \
+            \(changes.count) policies, \(byod.publications.count) BYOD agreements, \(byod.apps.count) catalog apps
+            """)
         if let secret {
             let path = (configuration.dataDirectory as NSString).appendingPathComponent(Self.demoTokenFileName)
             try writePrivateFile(path, contents: secret.value + "\n")

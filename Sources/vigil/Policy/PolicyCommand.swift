@@ -7,11 +7,11 @@ import VigilServer
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
-        abstract: "Apply, export and check the organization's policies as a YAML file.",
+        abstract: "Apply, export and check the organization's policies and BYOD program as a YAML file.",
         discussion: """
-            The file format is described in docs/compliance.md; Sources/VigilServer/Resources/hospital.yaml \
-            is an example. `apply` and `export` talk to a running server with an administrator's token; \
-            `check` reads a file offline.
+            The file format is described in docs/compliance.md and docs/byod.md; \
+            Sources/VigilServer/Resources/hospital.yaml is an example. `apply` and `export` talk to a running \
+            server with an administrator's token; `check` reads a file offline.
 
             Example:
               vigil policy apply -f hospital.yaml --dry-run
@@ -29,15 +29,22 @@ struct PolicyCommand: AsyncParsableCommand {
         var file: String
 
         func run() throws {
-            let policies = try PolicyFileArgument.read(file).policies
-            print("\(file): \(policies.count) valid \(policies.count == 1 ? "policy" : "policies").")
+            let contents = try PolicyFileArgument.read(file)
+            let count = { (number: Int, one: String, many: String) in "\(number) \(number == 1 ? one : many)" }
+            var sections = [count(contents.policies.count, "valid policy", "valid policies")]
+            if let agreements = contents.agreements { sections.append(count(agreements.count, "agreement", "agreements")) }
+            if contents.approvalRules != nil { sections.append("approval rules") }
+            if contents.collection != nil { sections.append("a collection matrix") }
+            if let apps = contents.apps { sections.append(count(apps.count, "app", "apps")) }
+            let last = sections.removeLast()
+            print("\(file): " + (sections.isEmpty ? last : sections.joined(separator: ", ") + " and " + last) + ".")
         }
     }
 
     /// `vigil policy export`.
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the policies in force as a policy file.")
+            abstract: "Print the policies and BYOD program in force as a policy file.")
 
         @OptionGroup var server: ServerOptions
 
@@ -45,27 +52,37 @@ struct PolicyCommand: AsyncParsableCommand {
         var output: String?
 
         func run() async throws {
-            let policies = try await server.withClient { client in try await client.policies() }
-            let yaml = PolicyFile(policies: policies).yaml()
+            let file = try await server.withClient { client in
+                PolicyFile(
+                    inForce: try await client.policies(), agreements: try await client.agreements(),
+                    settings: try await client.byodSettings(), apps: try await client.catalogApps(), at: Date())
+            }
+            let yaml = file.yaml()
             guard let output else { return print(yaml, terminator: "") }
             do {
                 try Data(yaml.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
                 throw CommandFailure("cannot write \(output): \(error.localizedDescription)")
             }
-            print("Wrote \(policies.count) policies to \(output).")
+            print(
+                "Wrote \(file.policies.count) policies, \(file.agreements?.count ?? 0) agreements, the BYOD settings "
+                    + "and \(file.apps?.count ?? 0) apps to \(output).")
         }
     }
 
     /// `vigil policy apply`.
     struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make the policies in force those of a file: create, update and remove.",
+            abstract: "Make the configuration in force that of a file: policies, then the BYOD program.",
             discussion: """
                 Policies in the file but not in force are created, those whose content differs are \
                 updated (their version goes up by one), and those in force but not in the file are \
-                removed. Applying the same file twice changes nothing. After a change the whole fleet is \
-                evaluated again; its progress is shown until it is done (unless --no-wait).
+                removed. Then the BYOD sections the file has: a document whose title, text, kind or \
+                audience differs from its latest version is published as the next version; the approval \
+                rules and the collection matrix replace those in force when they differ; catalog apps are \
+                created or updated. Published documents and catalog apps that the file leaves out are \
+                reported, never removed. Applying the same file twice changes nothing. After a change the \
+                whole fleet is evaluated again; its progress is shown until it is done (unless --no-wait).
                 """)
 
         @OptionGroup var server: ServerOptions
@@ -73,23 +90,45 @@ struct PolicyCommand: AsyncParsableCommand {
         @Option(name: .shortAndLong, help: "The policy file.")
         var file: String
 
-        @Flag(help: "Print the difference with the policies in force without applying it.")
+        @Flag(help: "Print the difference with the configuration in force without applying it.")
         var dryRun = false
 
         @Flag(help: "Do not wait for the fleet evaluation that follows a change.")
         var noWait = false
 
         func run() async throws {
-            let desired = try PolicyFileArgument.read(file).policies
-            let (dryRun, noWait) = (dryRun, noWait)
+            let desired = try PolicyFileArgument.read(file)
+            let (path, dryRun, noWait) = (file, dryRun, noWait)
             try await server.withClient { client in
                 let current = try await client.policies()
-                let result = try await client.apply(desired, dryRun: dryRun)
-                guard !result.changes.isEmpty else { return print("No changes: the policies in force are those of the file.") }
-                print(PolicyDifference.render(result.changes, current: current, desired: desired, dryRun: dryRun))
+                let now = Date()
+                // Worked out before anything is written, so that a document the server would refuse
+                // stops the whole file.
+                let byod: BYODChanges
+                do {
+                    byod = try BYODChanges(
+                        file: desired, agreements: try await client.agreements(), settings: try await client.byodSettings(),
+                        apps: try await client.catalogApps(), at: now)
+                } catch let error as PolicyFileError {
+                    throw PolicyFileArgument.failure(error, in: path)
+                }
+                let result = try await client.apply(desired.policies, dryRun: dryRun)
+                if !result.changes.isEmpty {
+                    print(PolicyDifference.render(result.changes, current: current, desired: desired.policies, dryRun: dryRun))
+                }
+                var evaluation = result.evaluation?.id
+                if dryRun {
+                    BYODDifference.dryRun(byod, at: now).forEach { print($0) }
+                } else if let started = try await BYODApplication.apply(byod, with: client, at: now) {
+                    evaluation = started
+                }
+                byod.notes.forEach { print("note: \($0)") }
+                guard !result.changes.isEmpty || !byod.isEmpty else {
+                    return print("No changes: the configuration in force is that of the file.")
+                }
                 if dryRun { return print("Dry run: nothing was applied.") }
-                guard let job = result.evaluation, !noWait else { return }
-                let done = try await client.waitForEvaluation(job.id)
+                guard let evaluation, !noWait else { return }
+                let done = try await client.waitForEvaluation(evaluation)
                 print("Fleet evaluated: \(done.evaluated) devices, \(done.changed) changed.")
             }
         }
@@ -106,7 +145,17 @@ enum PolicyFileArgument {
         do {
             return try PolicyFile.parse(text)
         } catch let error as PolicyFileError {
-            throw CommandFailure("\(path):\(error.line.map { "\($0):" } ?? "") \(error.field.isEmpty ? "" : "\(error.field): ")\(error.message)")
+            throw failure(error, in: path)
         }
+    }
+
+    /// A fault of the file at `path`, as `FILE:LINE: field: message`; the line is looked up in
+    /// the file when the error names only the field.
+    static func failure(_ error: PolicyFileError, in path: String) -> CommandFailure {
+        var error = error
+        if error.line == nil, !error.field.isEmpty, let data = FileManager.default.contents(atPath: path) {
+            error.line = PolicyFile.line(of: error.field, in: String(decoding: data, as: UTF8.self))
+        }
+        return CommandFailure("\(path):\(error.line.map { "\($0):" } ?? "") \(error.field.isEmpty ? "" : "\(error.field): ")\(error.message)")
     }
 }

@@ -29,22 +29,75 @@ enum PolicyDifference {
 
     /// A line diff by longest common subsequence; unchanged lines are left out.
     static func diff(_ old: [String], _ new: [String]) -> [String] {
+        align(old, new).compactMap { line in
+            switch line {
+            case .same: nil
+            case .removed(let text): "- " + text
+            case .added(let text): "+ " + text
+            }
+        }
+    }
+
+    /// A line diff of YAML text, each changed line preceded by the lines that enclose it (by
+    /// indentation) and were not shown yet, such as the ownership of a changed collection field.
+    static func diffInContext(_ old: [String], _ new: [String]) -> [String] {
+        var enclosing: [(indent: Int, text: String, shown: Bool)] = []
+        var out: [String] = []
+        for line in align(old, new) {
+            let (text, mark): (String, String?) =
+                switch line {
+                case .same(let text): (text, nil)
+                case .removed(let text): (text, "- ")
+                case .added(let text): (text, "+ ")
+                }
+            // A blank line (in a block of text) encloses nothing and ends nothing.
+            guard !text.allSatisfy(\.isWhitespace) else {
+                if let mark { out.append(mark + text) }
+                continue
+            }
+            let indent = text.prefix { $0 == " " }.count
+            while let last = enclosing.last, last.indent >= indent { enclosing.removeLast() }
+            if let mark {
+                for index in enclosing.indices where !enclosing[index].shown {
+                    out.append("  " + enclosing[index].text)
+                    enclosing[index].shown = true
+                }
+                out.append(mark + text)
+            }
+            enclosing.append((indent, text, mark != nil))
+        }
+        return out
+    }
+
+    /// One line of two texts aligned.
+    enum AlignedLine: Equatable {
+        /// In both.
+        case same(String)
+        /// Only in the old text.
+        case removed(String)
+        /// Only in the new text.
+        case added(String)
+    }
+
+    /// Aligns two texts by longest common subsequence, a removed line before the line that replaces it.
+    static func align(_ old: [String], _ new: [String]) -> [AlignedLine] {
         var common = Array(repeating: Array(repeating: 0, count: new.count + 1), count: old.count + 1)
         for i in stride(from: old.count - 1, through: 0, by: -1) {
             for j in stride(from: new.count - 1, through: 0, by: -1) {
                 common[i][j] = old[i] == new[j] ? common[i + 1][j + 1] + 1 : max(common[i + 1][j], common[i][j + 1])
             }
         }
-        var (i, j, out) = (0, 0, [String]())
+        var (i, j, out) = (0, 0, [AlignedLine]())
         while i < old.count || j < new.count {
             if i < old.count, j < new.count, old[i] == new[j] {
+                out.append(.same(old[i]))
                 (i, j) = (i + 1, j + 1)
-            } else if j < new.count, i == old.count || common[i][j + 1] >= common[i + 1][j] {
-                out.append("+ " + new[j])
-                j += 1
-            } else {
-                out.append("- " + old[i])
+            } else if i < old.count, j == new.count || common[i + 1][j] >= common[i][j + 1] {
+                out.append(.removed(old[i]))
                 i += 1
+            } else {
+                out.append(.added(new[j]))
+                j += 1
             }
         }
         return out
