@@ -48,6 +48,9 @@ public func buildApplication(
         logger: logger)
     application.beforeServerStarts {
         try await StartupTasks(configuration: configuration, store: store, logger: logger).run()
+        // A background service may have read the policies, agreements and settings before the
+        // start-up tasks (the demo hospital) changed them: read them again before serving.
+        try await compliance.policies.reload()
     }
     return application
 }
