@@ -118,6 +118,12 @@ import VigilTestSupport
             #expect(notice.deviceID == device.deviceID && notice.ownership == .corporate && notice.hospitalOwned)
             #expect(notice.actions.first { $0.action == .fullWipe }?.allowed == true)
             #expect(notice.agreements.isEmpty)
+            var headers = device.signedHeaders(.get, "/agent/v1/privacy", body: Data())
+            headers[.accept] = "text/html"
+            let page = try await server.client.executeRequest(
+                uri: "/agent/v1/privacy", method: .get, headers: headers, body: ByteBuffer())
+            #expect(page.status == .ok && page.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(page.text.contains("<!doctype html>") || page.text.contains("<!DOCTYPE html>"))
 
             let unsigned = try await server.client.executeRequest(uri: "/agent/v1/privacy", method: .get, headers: [:], body: nil)
             #expect(unsigned.status == .unauthorized)

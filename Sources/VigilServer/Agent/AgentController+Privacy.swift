@@ -21,10 +21,13 @@ extension AgentController {
 
     /// `GET /agent/v1/privacy`: the privacy notice of the device, for its agent to show its
     /// person: what is collected, who sees it, what the hospital can and cannot do to the device.
+    /// JSON, or the HTML page (for an agent to show in a web view) when `Accept` prefers `text/html`.
     @Sendable func privacyNotice(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let (deviceID, _) = try await authenticate(request, context)
         let now = Date().roundedToMilliseconds
         let subject = try await activeSubject(deviceID, at: now)
-        return try PrivacyController.json(try await compliance.privacyNotice(of: subject, at: now))
+        let notice = try await compliance.privacyNotice(of: subject, at: now)
+        guard PrivacyController.prefersHTML(request.headers[.accept]) else { return try PrivacyController.json(notice) }
+        return PrivacyPage.response(notice)
     }
 }

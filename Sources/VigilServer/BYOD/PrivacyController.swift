@@ -49,16 +49,28 @@ struct PrivacyController {
     /// Whether an `Accept` header asks for JSON rather than HTML: `application/json` is listed
     /// with a quality above zero and at least that of `text/html`. Without the header, HTML.
     static func prefersJSON(_ accept: String?) -> Bool {
-        guard let accept else { return false }
+        let quality = qualities(accept)
+        let json = quality["application/json"] ?? 0
+        return json > 0 && json >= (quality["text/html"] ?? 0)
+    }
+
+    /// Whether an `Accept` header asks for HTML rather than JSON: `text/html` is listed with a
+    /// quality above that of `application/json`. Without the header, JSON (for agents).
+    static func prefersHTML(_ accept: String?) -> Bool {
+        let quality = qualities(accept)
+        return (quality["text/html"] ?? 0) > (quality["application/json"] ?? 0)
+    }
+
+    /// The quality of each media type an `Accept` header lists (its first 32 ranges).
+    private static func qualities(_ accept: String?) -> [String: Double] {
         var quality: [String: Double] = [:]
-        for range in accept.split(separator: ",").prefix(32) {
+        for range in (accept ?? "").split(separator: ",").prefix(32) {
             let parts = range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             guard let type = parts.first else { continue }
             let q = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
             quality[type] = max(quality[type] ?? 0, q)
         }
-        let json = quality["application/json"] ?? 0
-        return json > 0 && json >= (quality["text/html"] ?? 0)
+        return quality
     }
 }
 
