@@ -11,14 +11,17 @@ extension AgentClient {
     }
 
     /// Accepts a document for this device's person, exactly as shown to them.
-    /// - Parameter agreement: The document, as ``agreements()`` listed it; its hash proves which text was shown.
+    /// - Parameter agreement: The document, as ``agreements()`` listed it. The hash sent is computed
+    ///   here from its text, the text shown, so that the server refuses the acceptance if that text
+    ///   is not the version's.
     /// - Returns: The acceptance and the device's access after it, with a grant when allowed.
     /// - Throws: ``AgentError/server(status:kind:detail:)`` 400 when the text changed meanwhile
     ///   (list the agreements again and show the new text), 404 for an unknown version.
     public func accept(_ agreement: AgreementToAccept) async throws -> AgreementAcceptanceResponse {
         try await exclusively {
             try await sendSigned(
-                "agreements/accept", AgreementAcceptanceRequest(agreementID: agreement.agreementID, sha256: agreement.sha256),
+                "agreements/accept", AgreementAcceptanceRequest(
+                    agreementID: agreement.agreementID, sha256: Agreement.hash(of: agreement.text)),
                 expecting: 200)
         }
     }

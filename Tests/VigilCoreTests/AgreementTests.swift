@@ -93,6 +93,31 @@ import VigilCore
         #expect(set.input(for: subject(.byod), at: inGrace) == .missing)
     }
 
+    @Test func aNewVersionNeverRevivesAnAcceptanceWhoseGraceRanOut() throws {
+        let day: TimeInterval = 86_400
+        let v1 = try Agreement.publish(draft(), previous: nil, at: now)
+        let v2 = try Agreement.publish(draft("Two.", grace: 7, effective: now.addingTimeInterval(day)), previous: v1, at: now)
+        let v3Time = now.addingTimeInterval(10 * day)
+        let v3 = try Agreement.publish(draft("Three.", grace: 14), previous: v2, at: v3Time)
+        let onV1 = AcceptedAgreements(["acceptable-use": 1])
+        let onV2 = AcceptedAgreements(["acceptable-use": 2])
+        let set = AgreementSet([v1, v2, v3])
+        // On version 1, past version 2's grace: missing, and version 3 does not bring the grace back.
+        #expect(set.status(of: onV1, for: v2, at: v3Time.addingTimeInterval(-1)) == .missing)
+        #expect(set.status(of: onV1, for: v3, at: v3Time.addingTimeInterval(1)) == .missing)
+        // On version 2 when version 3 took effect: in version 3's grace.
+        #expect(set.status(of: onV2, for: v3, at: v3Time.addingTimeInterval(1)) == .inGracePeriod(until: v3Time.addingTimeInterval(14 * day)))
+        // Version 3 published during version 2's grace: someone on version 1 still stood, so the grace carries on.
+        let early = try Agreement.publish(draft("Three early.", grace: 14), previous: v2, at: now.addingTimeInterval(3 * day))
+        let chained = AgreementSet([v1, v2, early])
+        #expect(
+            chained.status(of: onV1, for: early, at: now.addingTimeInterval(12 * day))
+                == .inGracePeriod(until: now.addingTimeInterval(17 * day)))
+        // A version not in force yet is not accepted until it is.
+        let ahead = try Agreement.publish(draft("Four.", effective: v3Time.addingTimeInterval(day)), previous: v3, at: v3Time)
+        #expect(AgreementSet([v1, v2, v3, ahead]).status(of: onV2, for: ahead, at: v3Time) == .missing)
+    }
+
     @Test func acceptedVersionsRoundTripTheirStoredForm() throws {
         var accepted = AcceptedAgreements()
         accepted.insert(name: "privacy", version: 2)

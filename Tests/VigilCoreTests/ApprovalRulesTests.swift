@@ -103,4 +103,16 @@ import VigilCore
         let corporate = try enroll(.corporate, withSerial)
         #expect(corporate.approval == .approved && corporate.approvalReason == nil && corporate.hardwareID == "SERIAL-1")
     }
+
+    @Test func aSettingsChangeListsEveryCellAndRuleThatChanged() {
+        var after = BYODSettings(collection: CollectionMatrix([.byod: [.preciseLocation: .hidden]]))
+        after.patientOwnedApproval.blockedModels = ["Old*", "Older*"]
+        after.patientOwnedApproval.minimumOSVersions = [.ios: "17"]
+        #expect(after.changes(from: BYODSettings()) == [
+            "collection.byod.preciseLocation never → collect_hidden",
+            "patientOwnedApproval.minimumOSVersions {} → {ios: 17}",
+            "patientOwnedApproval.blockedModels 0 → 2 models",
+        ])
+        #expect(after.changes(from: after).isEmpty)
+    }
 }

@@ -175,6 +175,11 @@ import VigilTestSupport
             #expect(notYet.status == .conflict, "\(notYet.text)")
 
             try await settings(#"{"autoApprove": true, "allowedPlatforms": ["android"], "maximumDevicesPerPerson": 3}"#)
+            let change = try await server.store.auditEvents(AuditEventFilter(action: .byodSettingsUpdated), .first).items
+            #expect(
+                change.first?.reason
+                    == "version 1: byodApproval.autoApprove false → true; byodApproval.allowedPlatforms [] → [android]; "
+                    + "byodApproval.maximumDevicesPerPerson none → 3")
             var (approved, approvedRecord) = try await enroll()
             #expect(approvedRecord["approval"] as? String == "approved")
             let provisioned = try await approved.signed(server, "/agent/v1/provisioning", method: .get, body: Data())

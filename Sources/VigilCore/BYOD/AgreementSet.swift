@@ -37,14 +37,36 @@ public struct AgreementSet: Sendable, Equatable {
         roles: Set<Role>, affiliation: Affiliation, accepted: AcceptedAgreements, at now: Date
     ) -> [AgreementRequirement] {
         inForce(at: now).filter { $0.audience.includes(roles: roles, affiliation: affiliation) }.map { agreement in
-            let acceptedVersion = accepted.versions[agreement.name] ?? 0
-            let graceUntil = agreement.effectiveAt.addingTimeInterval(Double(agreement.graceDays) * 86_400)
-            let status: AgreementRequirement.Status =
-                if acceptedVersion >= agreement.version { .accepted }
-                else if acceptedVersion > 0, now < graceUntil { .inGracePeriod(until: graceUntil) }
-                else { .missing }
-            return AgreementRequirement(
-                agreement: agreement, status: status, upcoming: upcoming(agreement.name, at: now))
+            AgreementRequirement(
+                agreement: agreement, status: status(of: accepted, for: agreement, at: now),
+                upcoming: upcoming(agreement.name, at: now))
+        }
+    }
+
+    /// Where a person who accepted `accepted` stands with `agreement` at `now`: accepted when they
+    /// accepted it or a later version; in its grace period when it is in force, its grace has not
+    /// ended, and they stood with the version before it (accepted, or in that one's grace) at the
+    /// moment it took effect; missing otherwise. So a new version never revives an acceptance whose
+    /// own grace had already run out, and a version not yet in force is simply not accepted.
+    public func status(of accepted: AcceptedAgreements, for agreement: Agreement, at now: Date)
+        -> AgreementRequirement.Status
+    {
+        guard let published = versions[agreement.name], let index = published.firstIndex(of: agreement) else {
+            return .missing
+        }
+        return status(accepted: accepted.versions[agreement.name] ?? 0, in: published, index: index, at: now)
+    }
+
+    private func status(accepted: Int, in published: [Agreement], index: Int, at time: Date)
+        -> AgreementRequirement.Status
+    {
+        let agreement = published[index]
+        if accepted >= agreement.version { return .accepted }
+        let graceUntil = agreement.effectiveAt.addingTimeInterval(Double(agreement.graceDays) * 86_400)
+        guard accepted > 0, index > 0, agreement.effectiveAt <= time, time < graceUntil else { return .missing }
+        switch status(accepted: accepted, in: published, index: index - 1, at: agreement.effectiveAt) {
+        case .accepted, .inGracePeriod: return .inGracePeriod(until: graceUntil)
+        case .missing: return .missing
         }
     }
 

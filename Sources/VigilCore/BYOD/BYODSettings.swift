@@ -62,3 +62,58 @@ public struct BYODSettings: Codable, Sendable, Equatable {
         version = try container.decodeIfPresent(Int.self, forKey: .version) ?? 0
     }
 }
+
+extension BYODSettings {
+    /// What changed from `old` to these settings, one entry per rule or matrix cell, such as
+    /// `collection.byod.preciseLocation never → collect_hidden` or
+    /// `byodApproval.maximumDevicesPerPerson 2 → 3`: what the audit trail records of a change, so
+    /// that what was collected on any date can be told from the trail alone.
+    public func changes(from old: BYODSettings) -> [String] {
+        var changes: [String] = []
+        for ownership in Ownership.allCases {
+            for field in CollectedField.allCases {
+                let before = old.collection.level(of: field, for: ownership)
+                let after = collection.level(of: field, for: ownership)
+                if before != after {
+                    changes.append("collection.\(ownership.rawValue).\(field.rawValue) \(before.rawValue) → \(after.rawValue)")
+                }
+            }
+        }
+        for (name, before, after) in [
+            ("byodApproval", old.byodApproval, byodApproval),
+            ("patientOwnedApproval", old.patientOwnedApproval, patientOwnedApproval),
+        ] {
+            changes += after.changes(from: before).map { "\(name).\($0)" }
+        }
+        return changes
+    }
+}
+
+extension ApprovalRules {
+    /// Each rule that differs from `old`, as `rule before → after` (model lists by their size).
+    func changes(from old: ApprovalRules) -> [String] {
+        func platforms(_ set: Set<Platform>) -> String { "[" + set.map(\.rawValue).sorted().joined(separator: ", ") + "]" }
+        func versions(_ map: [Platform: String]) -> String {
+            "{" + map.map { "\($0.key.rawValue): \($0.value)" }.sorted().joined(separator: ", ") + "}"
+        }
+        func limit(_ value: Int?) -> String { value.map(String.init) ?? "none" }
+        var changes: [String] = []
+        if old.autoApprove != autoApprove { changes.append("autoApprove \(old.autoApprove) → \(autoApprove)") }
+        if old.allowedPlatforms != allowedPlatforms {
+            changes.append("allowedPlatforms \(platforms(old.allowedPlatforms)) → \(platforms(allowedPlatforms))")
+        }
+        if old.minimumOSVersions != minimumOSVersions {
+            changes.append("minimumOSVersions \(versions(old.minimumOSVersions)) → \(versions(minimumOSVersions))")
+        }
+        if old.allowedModels != allowedModels {
+            changes.append("allowedModels \(old.allowedModels.count) → \(allowedModels.count) models")
+        }
+        if old.blockedModels != blockedModels {
+            changes.append("blockedModels \(old.blockedModels.count) → \(blockedModels.count) models")
+        }
+        if old.maximumDevicesPerPerson != maximumDevicesPerPerson {
+            changes.append("maximumDevicesPerPerson \(limit(old.maximumDevicesPerPerson)) → \(limit(maximumDevicesPerPerson))")
+        }
+        return changes
+    }
+}

@@ -23,7 +23,7 @@ extension AgentController {
         let body = try JSONBody.decode(AgreementAcceptanceRequest.self, from: data, knownFields: nil)
         let now = Date().roundedToMilliseconds
         let subject = try await activeSubject(deviceID, at: now)
-        let acceptance = try await AgreementDesk(store: store, compliance: compliance).accept(
+        let (acceptance, _) = try await AgreementDesk(store: store, compliance: compliance).accept(
             body, personID: subject.device.personID, deviceID: deviceID, actor: .device(deviceID),
             audit: { reason in
                 context.auditEvent(

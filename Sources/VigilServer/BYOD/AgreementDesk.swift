@@ -23,13 +23,14 @@ struct AgreementDesk: Sendable {
     ///   - actor: Who acts, for the audit trail (the device, or the person's token).
     ///   - audit: Makes the audit event from its reason.
     ///   - now: The time.
-    /// - Returns: The acceptance recorded, or the person's earlier acceptance of the same version.
+    /// - Returns: The acceptance recorded, or the person's earlier acceptance of the same version,
+    ///   and whether it is new.
     /// - Throws: ``Problem`` 404 for an unknown version, 400 for a hash that is not the version's
     ///   text or a version superseded already.
     func accept(
         _ request: AgreementAcceptanceRequest, personID: PersonID, deviceID: DeviceID?, actor: AuditActor,
         audit: (String) -> AuditEventDraft, at now: Date
-    ) async throws -> AgreementAcceptance {
+    ) async throws -> (acceptance: AgreementAcceptance, isNew: Bool) {
         guard AgreementID(validating: request.agreementID.rawValue) != nil,
             let agreement = try await store.agreement(id: request.agreementID)
         else { throw Problem.notFound("There is no agreement \(request.agreementID).") }
@@ -49,9 +50,8 @@ struct AgreementDesk: Sendable {
             audit: audit(
                 "\(agreement.name) version \(agreement.version) sha256 \(agreement.sha256) by \(personID)"
                     + (deviceID.map { " on \($0)" } ?? "")))
-        if recorded == acceptance {
-            try await compliance.evaluator.evaluateDevices(of: personID, actor: actor, at: now)
-        }
-        return recorded
+        let isNew = recorded == acceptance
+        if isNew { try await compliance.evaluator.evaluateDevices(of: personID, actor: actor, at: now) }
+        return (recorded, isNew)
     }
 }

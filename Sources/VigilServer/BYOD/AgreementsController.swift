@@ -87,7 +87,8 @@ struct AgreementsController {
     }
 
     @Sendable func show(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
-        try APIJSON.response(try await agreement(context))
+        try QueryParameters(request).allowOnly([])
+        return try APIJSON.response(try await agreement(context))
     }
 
     @Sendable func publish(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
@@ -110,16 +111,21 @@ struct AgreementsController {
     }
 
     @Sendable func pending(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        try QueryParameters(request).allowOnly([])
         let agreement = try await agreement(context)
-        let graceUntil = agreement.effectiveAt.addingTimeInterval(Double(agreement.graceDays) * 86_400)
+        let agreements = try await compliance.policies.evaluator().agreements
         let now = Date()
-        let people = try await store.personalDeviceHolders().filter {
-            $0.audienceIncludes(agreement) && ($0.accepted.versions[agreement.name] ?? 0) < agreement.version
-        }.map { holder in
-            let accepted = holder.accepted.versions[agreement.name]
+        let people = try await store.personalDeviceHolders().compactMap { holder -> PendingPerson? in
+            guard holder.audienceIncludes(agreement) else { return nil }
+            let graceUntil: Date?
+            switch agreements.status(of: holder.accepted, for: agreement, at: now) {
+            case .accepted: return nil
+            case .inGracePeriod(let until): graceUntil = until
+            case .missing: graceUntil = nil
+            }
             return PendingPerson(
-                personID: holder.personID, name: holder.name, devices: holder.devices, acceptedVersion: accepted,
-                graceUntil: accepted != nil && now < graceUntil ? graceUntil : nil)
+                personID: holder.personID, name: holder.name, devices: holder.devices,
+                acceptedVersion: holder.accepted.versions[agreement.name], graceUntil: graceUntil)
         }
         return try APIJSON.response(
             PendingList(agreementID: agreement.id, name: agreement.name, version: agreement.version, items: people))
@@ -142,18 +148,19 @@ struct AgreementsController {
             else { throw Problem.invalidField("deviceID", "is not a device of yours in service") }
         }
         let now = Date().roundedToMilliseconds
-        let acceptance = try await AgreementDesk(store: store, compliance: compliance).accept(
+        let (acceptance, isNew) = try await AgreementDesk(store: store, compliance: compliance).accept(
             AgreementAcceptanceRequest(agreementID: id, sha256: body.sha256), personID: personID,
             deviceID: body.deviceID, actor: .person(identity),
             audit: { reason in
                 context.auditEvent(
                     .agreementAccepted, target: AuditTarget(type: "agreement", id: id.rawValue), reason: reason, at: now)
             }, at: now)
-        return try APIJSON.response(acceptance, status: acceptance.acceptedAt == now ? .created : .ok)
+        return try APIJSON.response(acceptance, status: isNew ? .created : .ok)
     }
 
     /// `GET /me/agreements`: what the caller must accept for their personal devices.
     @Sendable func mine(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        try QueryParameters(request).allowOnly([])
         let person = try context.requireIdentity().person
         var accepted = AcceptedAgreements()
         var page = try PageRequest(limit: PageRequest.maximumLimit)
