@@ -73,6 +73,21 @@ import VigilServer
         #expect(audience.publications.map(\.draft.name) == ["privacy"], "a new audience is a new version")
     }
 
+    @Test func aGracePeriodLeftOutOfTheFileIsNotReportedAsDiffering() throws {
+        var file = try Self.example()
+        var state = try Self.applied(file)
+        // The document was published over the API with a grace period of its own.
+        let published = state.agreements[0]
+        state.agreements[0] = Agreement(
+            id: published.id, name: published.name, version: published.version, kind: published.kind,
+            title: published.title, text: published.text, effectiveAt: published.effectiveAt, graceDays: 30,
+            audience: published.audience, publishedAt: published.publishedAt)
+        file.agreements?[0].graceDays = nil
+        let changes = try BYODChanges(
+            file: file, agreements: state.agreements, settings: state.settings, apps: state.apps, at: Self.now)
+        #expect(changes.isEmpty && changes.notes.isEmpty)
+    }
+
     @Test func aDocumentTheServerWouldRefuseStopsTheFile() throws {
         let state = try Self.applied(try Self.example())
         var kind = try Self.example()

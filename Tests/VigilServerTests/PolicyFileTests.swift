@@ -212,7 +212,7 @@ import VigilServer
             """)
         let agreement = try #require(file.agreements?.first)
         #expect(agreement.title == "Padded title")
-        #expect(agreement.graceDays == 14, "the default grace period is written out")
+        #expect(agreement.graceDays == nil, "a grace period left out stays out: the server gives its default")
         #expect(agreement.effectiveAt == RFC3339.parse("2030-06-01T10:00:00Z"))
         #expect(agreement.audience.roles == [.clinician])
         #expect(file.collection?.level(of: .preciseLocation, for: .byod) == .hidden)

@@ -106,6 +106,36 @@ import VigilTestSupport
     }
 
     @Test(arguments: StoreBackend.available)
+    func fieldsTheMatrixStopsCollectingAreErasedFromEveryDeviceOfThatOwnership(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let time = Fixtures.now
+            let nurse = Fixtures.person(.clinician)
+            let corporate = try await Fixtures.enrollDevice(for: nurse, hardwareID: "SN-ERASE-1", in: store, at: time).device
+            let shared = try await Fixtures.enrollDevice(
+                for: nurse, ownership: .shared, hardwareID: "SN-KEEP-2", in: store, at: time).device
+            var posture = Posture(osVersion: "17.5", agentVersion: "0.1.0")
+            posture.location = PostureLocation(
+                latitude: 41.88, longitude: -87.63, horizontalAccuracyMeters: 12, recordedAt: time)
+            posture.personalApps = ["com.example.game"]
+            _ = try await store.recordCheckIns([
+                DeviceCheckIn(deviceID: corporate.id, posture: posture, at: time),
+                DeviceCheckIn(deviceID: shared.id, posture: posture, at: time),
+            ])
+            let tightened = BYODSettings(
+                collection: CollectionMatrix([.corporate: [.serialNumber: .never, .preciseLocation: .never]]), version: 1)
+            try await store.saveBYODSettings(tightened, replacingVersion: 0, audit: Fixtures.audit(.byodSettingsUpdated))
+
+            let erased = try #require(try await store.device(id: corporate.id))
+            #expect(erased.hardwareID == nil && erased.posture?.location == nil)
+            #expect(erased.posture?.personalApps == ["com.example.game"], "only the fields no longer collected go")
+            let history = try await store.postureHistory(deviceID: corporate.id, .first).items
+            #expect(!history.isEmpty && history.allSatisfy { $0.posture.location == nil })
+            let kept = try #require(try await store.device(id: shared.id))
+            #expect(kept.hardwareID == "SN-KEEP-2" && kept.posture?.location != nil, "other ownerships keep theirs")
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
     func enrollmentCountsThePersonsPersonalDevicesInService(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let nurse = Fixtures.person(.clinician)

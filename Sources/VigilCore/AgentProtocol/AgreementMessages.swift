@@ -17,15 +17,21 @@ public struct AgreementToAccept: Codable, Sendable, Equatable {
 
     /// The version to accept.
     public var agreementID: AgreementID
+    /// The document's name, such as `acceptable-use`.
     public var name: String
+    /// The version's number.
     public var version: Int
+    /// Acceptable use, or privacy and data ownership.
     public var kind: AgreementKind
+    /// The title to show above the text.
     public var title: String
     /// The Markdown text, to show exactly.
     public var text: String
     /// SHA-256 of the text, hex: send it back to accept.
     public var sha256: String
+    /// From when this version is the one to accept.
     public var effectiveAt: Date
+    /// Where the person stands with the document.
     public var status: Status
     /// When an acceptance of an earlier version stops counting, during a grace period.
     public var graceUntil: Date?

@@ -131,3 +131,16 @@ public enum CollectionLevel: String, Codable, CaseIterable, Sendable {
     /// Never collected: dropped on arrival.
     case never
 }
+
+extension CollectionMatrix {
+    /// The fields each ownership collected under `old` and may never give under this matrix:
+    /// what must be erased from the devices of that ownership when this matrix replaces `old`.
+    public func fieldsNoLongerCollected(since old: CollectionMatrix) -> [Ownership: Set<CollectedField>] {
+        var erased: [Ownership: Set<CollectedField>] = [:]
+        for ownership in Ownership.allCases {
+            let fields = CollectedField.allCases.filter { old.collects($0, for: ownership) && !collects($0, for: ownership) }
+            if !fields.isEmpty { erased[ownership] = Set(fields) }
+        }
+        return erased
+    }
+}

@@ -52,7 +52,8 @@ extension AgreementDraft {
 
     /// Checks the document as its first version would be published on its effective date (an
     /// effective date in the past is for the server to refuse, when a new version is published),
-    /// and returns it as published: the title trimmed, the grace period explicit.
+    /// and returns it as published: the title trimmed. A grace period left out stays left out, so
+    /// that applying the file does not report a version's grace period as differing from it.
     fileprivate func validated(at item: LocatedNode) throws -> AgreementDraft {
         let published: Agreement
         do {
@@ -62,7 +63,6 @@ extension AgreementDraft {
         }
         var draft = self
         draft.title = published.title
-        draft.graceDays = published.graceDays
         draft.effectiveAt = effectiveAt.map { _ in published.effectiveAt }
         return draft
     }

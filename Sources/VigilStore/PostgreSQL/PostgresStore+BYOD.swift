@@ -61,12 +61,37 @@ extension PostgresStore {
 
     public func saveBYODSettings(_ settings: BYODSettings, replacingVersion: Int, audit: AuditEventDraft) async throws {
         try await transaction { connection in
+            let current =
+                try await connection.run(AgreementSQL.settings, logger: logger, BYODSettings.init(stored:)).first
+                ?? BYODSettings()
             let saved = try await connection.run(
                 AgreementSQL.saveSettings(settings, replacingVersion: replacingVersion, at: audit.occurredAt),
                 logger: logger
             ) { _ in true }
             guard !saved.isEmpty else { throw StoreError.conflict("the BYOD settings changed meanwhile; read them again") }
+            for (ownership, fields) in settings.collection.fieldsNoLongerCollected(since: current.collection) {
+                try await erase(fields, of: ownership, on: connection)
+            }
             try await append(audit, on: connection)
+        }
+    }
+
+    /// Erases what devices of `ownership` hold of `fields` (``CollectedFieldErasure``).
+    func erase(_ fields: Set<CollectedField>, of ownership: Ownership, on connection: PostgresConnection) async throws {
+        for statement in CollectedFieldErasure.columnStatements(fields, of: ownership) {
+            try await connection.run(statement, logger: logger)
+        }
+        guard CollectedFieldErasure.touchesPostures(fields) else { return }
+        let read = { (row: PostgresRandomAccessRow) in (id: try row.text(0), posture: try row.text(1)) }
+        for (id, json) in try await connection.run(CollectedFieldErasure.latestPostures(of: ownership), logger: logger, read) {
+            if let erased = try CollectedFieldErasure.erasing(fields, from: json, column: "devices.posture") {
+                try await connection.run(CollectedFieldErasure.rewriteLatest(id: id, posture: erased), logger: logger)
+            }
+        }
+        for (id, json) in try await connection.run(CollectedFieldErasure.historyPostures(of: ownership), logger: logger, read) {
+            if let erased = try CollectedFieldErasure.erasing(fields, from: json, column: "device_postures.posture") {
+                try await connection.run(CollectedFieldErasure.rewriteHistory(id: id, posture: erased), logger: logger)
+            }
         }
     }
 }

@@ -61,10 +61,31 @@ extension SQLiteStore {
 
     public func saveBYODSettings(_ settings: BYODSettings, replacingVersion: Int, audit: AuditEventDraft) async throws {
         try await write { db in
+            let current = try db.run(AgreementSQL.settings, BYODSettings.init(stored:)).first ?? BYODSettings()
             let saved = try db.run(
                 AgreementSQL.saveSettings(settings, replacingVersion: replacingVersion, at: audit.occurredAt), { _ in true })
             guard !saved.isEmpty else { throw StoreError.conflict("the BYOD settings changed meanwhile; read them again") }
+            for (ownership, fields) in settings.collection.fieldsNoLongerCollected(since: current.collection) {
+                try Self.erase(fields, of: ownership, in: db)
+            }
             try Self.append(audit, in: db)
+        }
+    }
+
+    /// Erases what devices of `ownership` hold of `fields` (``CollectedFieldErasure``).
+    static func erase(_ fields: Set<CollectedField>, of ownership: Ownership, in db: Database) throws {
+        for statement in CollectedFieldErasure.columnStatements(fields, of: ownership) { try db.run(statement) }
+        guard CollectedFieldErasure.touchesPostures(fields) else { return }
+        let read = { (row: Row) in (id: try row.text(0), posture: try row.text(1)) }
+        for (id, json) in try db.run(CollectedFieldErasure.latestPostures(of: ownership), read) {
+            if let erased = try CollectedFieldErasure.erasing(fields, from: json, column: "devices.posture") {
+                try db.run(CollectedFieldErasure.rewriteLatest(id: id, posture: erased))
+            }
+        }
+        for (id, json) in try db.run(CollectedFieldErasure.historyPostures(of: ownership), read) {
+            if let erased = try CollectedFieldErasure.erasing(fields, from: json, column: "device_postures.posture") {
+                try db.run(CollectedFieldErasure.rewriteHistory(id: id, posture: erased))
+            }
         }
     }
 }

@@ -79,8 +79,32 @@ enum PolicyDifference {
         case added(String)
     }
 
-    /// Aligns two texts by longest common subsequence, a removed line before the line that replaces it.
+    /// The most cells of the alignment table: past it (two long texts that differ throughout),
+    /// the differing middle is shown as removed, then added, rather than aligned.
+    static let maximumAlignmentCells = 4_000_000
+
+    /// Aligns two texts by longest common subsequence, a removed line before the line that
+    /// replaces it. The lines both texts begin and end with are set aside first, so the table
+    /// covers only the part that differs.
     static func align(_ old: [String], _ new: [String]) -> [AlignedLine] {
+        var prefix = 0
+        while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < old.count - prefix, suffix < new.count - prefix,
+            old[old.count - 1 - suffix] == new[new.count - 1 - suffix]
+        {
+            suffix += 1
+        }
+        let oldMiddle = Array(old[prefix..<(old.count - suffix)])
+        let newMiddle = Array(new[prefix..<(new.count - suffix)])
+        let middle =
+            (oldMiddle.count + 1) * (newMiddle.count + 1) > maximumAlignmentCells
+            ? oldMiddle.map(AlignedLine.removed) + newMiddle.map(AlignedLine.added)
+            : alignByCommonSubsequence(oldMiddle, newMiddle)
+        return old[..<prefix].map(AlignedLine.same) + middle + old[(old.count - suffix)...].map(AlignedLine.same)
+    }
+
+    private static func alignByCommonSubsequence(_ old: [String], _ new: [String]) -> [AlignedLine] {
         var common = Array(repeating: Array(repeating: 0, count: new.count + 1), count: old.count + 1)
         for i in stride(from: old.count - 1, through: 0, by: -1) {
             for j in stride(from: new.count - 1, through: 0, by: -1) {

@@ -11,7 +11,7 @@ struct BenchDecision: AsyncParsableCommand {
         discussion: """
             Decides every combination of the access decision's inputs (46,080 of them) over and over \
             for --decisions decisions on one thread; then evaluates simulated devices against the demo \
-            hospital's policies (Sources/VigilServer/Resources/hospital.yaml) as a check-in does: \
+            hospital's policies and BYOD agreements (Sources/VigilServer/Resources/hospital.yaml) as a check-in does: \
             effective policy, every requirement, grace period, decision and what changed. In process, \
             no server. Run it on a release build: swift build -c release.
             """)
@@ -41,8 +41,11 @@ struct BenchDecision: AsyncParsableCommand {
         let decideSeconds = SimulatedFleet.seconds(since: decideStart)
         let made = rounds * inputs.count
 
-        let evaluator = ComplianceEvaluator(policies: PolicySet(try DemoHospital.policies()))
         let now = Date()
+        let demo = try DemoHospital.file()
+        // The demo's BYOD agreements too, so that personal devices are judged against them.
+        let agreements = try (demo.agreements ?? []).map { try Agreement.publish($0, previous: nil, at: now) }
+        let evaluator = ComplianceEvaluator(policies: PolicySet(demo.policies), agreements: AgreementSet(agreements))
         let subjects = (0..<10_000).map { BenchReevaluate.subject($0, at: now) }
         var changed = 0
         let evaluateStart = ContinuousClock.now
