@@ -110,6 +110,13 @@ import VigilTestSupport
             let listedByAPI = try #require((mine["agreements"] as? [[String: Any]])?.first)
             #expect(listedByAPI["version"] as? Int == 3 && listedByAPI["status"] as? String == "missing")
             let thirdID = try #require(third["id"] as? String)
+            let othersPhone = try #require(
+                try await TestDevice.enrolled(server, for: server.cast.person(.nurseManager), ownership: .byod).deviceID)
+            let notMine = try await server.send(
+                .post, "/api/v1/agreements/\(thirdID)/acceptances", as: .clinician,
+                body: #"{"sha256": "\#(try #require(third["sha256"] as? String))", "deviceID": "\#(othersPhone)"}"#)
+            let notMineField = try notMine.json()["field"] as? String
+            #expect(notMine.status == .badRequest && notMineField == "deviceID")
             let byToken = try await server.send(
                 .post, "/api/v1/agreements/\(thirdID)/acceptances", as: .clinician,
                 body: #"{"sha256": "\#(try #require(third["sha256"] as? String))", "deviceID": "\#(phoneID)"}"#)
