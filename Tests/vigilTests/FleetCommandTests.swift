@@ -77,6 +77,37 @@ import FoundationNetworking
         #expect(items?.count == 1 + 12 + 8)
     }
 
+    @Test func simulatedPersonalDevicesAcceptTheAgreementsWhenTold() async throws {
+        let directory = Vigil.temporaryDirectory()
+        let token = "fleet-test-bootstrap-token-\(UUID().uuidString)"
+        let server = try Vigil.start(
+            ["serve", "--data-dir", directory, "--port", "0"], environment: ["VIGIL_BOOTSTRAP_TOKEN": token])
+        defer { server.process.terminate() }
+        let base = "http://127.0.0.1:\(try await server.waitForPort())"
+        var publish = URLRequest(url: URL(string: "\(base)/api/v1/agreements")!)
+        publish.httpMethod = "POST"
+        publish.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        publish.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        publish.httpBody = Data(#"{"name": "acceptable-use", "kind": "acceptable_use", "title": "AUP", "text": "Be careful."}"#.utf8)
+        let (published, _) = try await URLSession.shared.data(for: publish)
+        let agreement = (try JSONSerialization.jsonObject(with: published) as? [String: Any])?["agreement"] as? [String: Any]
+        let id = try #require(agreement?["id"] as? String)
+
+        // Twelve devices hold two BYOD ones (the simulator's fixed mix); the first accepts for the
+        // token's owner, and the others find it accepted.
+        let simulated = try Vigil.run([
+            "simulate", "--server", base, "--token", token, "--devices", "12", "--duration", "1", "--accept-agreements",
+        ])
+        #expect(simulated.status == 0, "\(simulated.stderr)")
+        #expect(simulated.stdout.contains("Accepted 1 BYOD agreement on 2 personal devices."), "\(simulated.stdout)")
+        var acceptances = URLRequest(url: URL(string: "\(base)/api/v1/agreements/\(id)/acceptances")!)
+        acceptances.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let (data, _) = try await URLSession.shared.data(for: acceptances)
+        let items = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["items"] as? [[String: Any]]
+        #expect(items?.count == 1)
+        #expect(items?.first?["deviceID"] != nil, "accepted on a device")
+    }
+
     static func invitationURL(base: String, token: String) async throws -> String {
         var me = URLRequest(url: URL(string: "\(base)/api/v1/me")!)
         me.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")

@@ -12,8 +12,11 @@ struct Simulate: AsyncParsableCommand {
             every --interval seconds (± 10%) for --duration seconds. Postures vary by model and \
             platform; about one device in six is noncompliant (an old patch, no passcode, rooted, an old agent, \
             unencrypted or a slow screen lock); with --misbehave, every device reports that flaw. \
-            Ownership is 60% corporate, 25% BYOD (pending approval) \
-            and 15% shared. Devices are enrolled for the token's owner and stay in the inventory.
+            Ownership is 60% corporate, 25% BYOD (approved, denied or left pending by the server's BYOD \
+            approval rules) and 15% shared. Devices are enrolled for the token's owner and stay in the \
+            inventory. With --accept-agreements, each BYOD device first accepts the BYOD agreements in \
+            force that apply to the token's owner, as its person would; without, their PHI access waits \
+            for that acceptance.
 
             A live progress line goes to standard error; the summary (check-ins per second, errors, \
             latency p50/p99) to standard output, as one JSON object on the last line with --json.
@@ -26,6 +29,9 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Seconds between one device's check-ins.")
     var interval: Double = 5
 
+    @Flag(help: "Have the BYOD devices accept the BYOD agreements that apply to the token's owner before they run.")
+    var acceptAgreements = false
+
     func validate() throws {
         guard interval >= 0.1, interval <= 3_600 else { throw ValidationError("--interval must be 0.1 to 3600 seconds") }
     }
@@ -33,8 +39,12 @@ struct Simulate: AsyncParsableCommand {
     func run() async throws {
         let devices = fleet.devices ?? 100
         let duration = fleet.duration ?? 60
-        let interval = interval
+        let (interval, acceptAgreements) = (interval, acceptAgreements)
         let summary = try await fleet.withFleet(devices: devices, connections: min(devices, 256)) { fleet, _ in
+            if acceptAgreements {
+                let (acceptances, personal) = try await fleet.acceptAgreements()
+                print("Accepted \(acceptances) BYOD \(acceptances == 1 ? "agreement" : "agreements") on \(personal) personal devices.")
+            }
             let recorder = LatencyRecorder()
             let start = ContinuousClock.now
             let line = ProgressLine()
