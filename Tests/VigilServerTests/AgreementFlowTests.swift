@@ -216,4 +216,18 @@ import VigilTestSupport
             _ = waiting
         }
     }
+
+    @Test func aVersionAnotherReplicaPublishedCanBeAcceptedAtOnce() async throws {
+        try await TestServer.run { server in
+            var phone = try await TestDevice.enrolled(server, for: server.cast.person(.clinician), ownership: .byod)
+            _ = try server.decodeCheckIn(try await phone.checkIn(server))  // the server reads its copy now
+            // Published straight into the database, as another replica would: this server's copy does not know it.
+            let agreement = try Agreement.publish(
+                AgreementDraft(name: "privacy", kind: .privacy, title: "Privacy", text: "What we see."), previous: nil,
+                at: Date().roundedToMilliseconds)
+            try await server.store.publishAgreement(agreement, audit: Fixtures.audit(.agreementPublished))
+            let accepted = try await Self.accept(server, &phone, agreement.id, sha256: agreement.sha256)
+            #expect(accepted.status == .ok, "\(accepted.text)")
+        }
+    }
 }

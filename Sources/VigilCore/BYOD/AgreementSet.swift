@@ -81,6 +81,9 @@ public struct AgreementSet: Sendable, Equatable {
         return required.allSatisfy { $0.status != .missing } ? .accepted : .missing
     }
 
+    /// Whether `agreement` is one of the published versions.
+    public func contains(_ agreement: Agreement) -> Bool { versions[agreement.name]?.contains(agreement) == true }
+
     /// Whether `agreement` may be accepted at `now`: it is the version of its document in force,
     /// or a later one published already. An older version is refused, as is one never published.
     public func isAcceptable(_ agreement: Agreement, at now: Date) -> Bool {

@@ -37,7 +37,9 @@ struct AgentController {
         let now = Date().roundedToMilliseconds
         do {
             guard let code = EnrollmentCode(typed: body.code) else { throw EnrollmentRefusal.unknownCode }
-            let settings = try await compliance.policies.byodSettings()
+            // Read from the database, not the in-memory copy: another replica may have changed the
+            // rules moments ago, and enrollments are rare enough to afford the read.
+            let settings = try await store.byodSettings()
             let device = try await store.enrollDevice(
                 codeHash: code.hash,
                 admit: { invitation, person in

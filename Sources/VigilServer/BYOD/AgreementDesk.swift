@@ -38,7 +38,10 @@ struct AgreementDesk: Sendable {
             throw Problem.invalidField(
                 "sha256", "is not the hash of \(agreement.name) version \(agreement.version); show the current text and try again")
         }
-        guard try await compliance.policies.evaluator().agreements.isAcceptable(agreement, at: now) else {
+        // A version this server has not read yet was published by another replica: read them again.
+        var agreements = try await compliance.policies.evaluator().agreements
+        if !agreements.contains(agreement) { agreements = try await compliance.policies.reload().evaluator.agreements }
+        guard agreements.isAcceptable(agreement, at: now) else {
             throw Problem.invalidField(
                 "agreementID", "is \(agreement.name) version \(agreement.version), which a later version replaced; accept that one")
         }
