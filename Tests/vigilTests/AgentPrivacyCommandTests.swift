@@ -23,6 +23,11 @@ import Testing
         #expect(text.contains("  no  Read your personal data: Never"))
         #expect(text.contains("  - Your messages"))
 
+        // The corporate device was approved at enrollment: it is provisioned (no policy, no app yet).
+        let provisioning = try Vigil.run(["agent", "provisioning", "--state-dir", state])
+        #expect(provisioning.status == 0, "\(provisioning.stderr)")
+        #expect(provisioning.stdout == "Policies:\n  none\nManaged apps:\n  none\n")
+
         let unenrolled = try Vigil.run(["agent", "privacy", "--state-dir", directory + "/nobody"])
         #expect(unenrolled.status != 0)
     }
