@@ -75,6 +75,10 @@ import VigilTestSupport
                 #expect(events.count == count, "\(action)")
                 #expect(events.allSatisfy { $0.actor == .system("startup") })
             }
+            let settingsEvent = try await store.auditEvents(AuditEventFilter(action: .byodSettingsUpdated), .first).items
+            #expect(
+                settingsEvent.first?.reason?.hasPrefix("demo hospital: version 1: byodApproval.autoApprove false → true") == true,
+                "the demo's settings event lists what changed: \(settingsEvent.first?.reason ?? "")")
             // A second start finds data and loads nothing more.
             try await StartupTasksProbe.run(configuration: configuration, store: store, logger: logger)
             #expect(try await store.people(try PageRequest(limit: 200)).items.count == people.count)

@@ -87,6 +87,13 @@ extension BYODSettings {
         }
         return changes
     }
+
+    /// The audit reason of replacing `old` with these settings: their version and every change
+    /// (``changes(from:)``), cut at 2,000 characters (a change of every cell of the matrix fits).
+    public func changeReason(from old: BYODSettings) -> String {
+        let reason = "version \(version): " + changes(from: old).joined(separator: "; ")
+        return reason.count <= 2_000 ? reason : String(reason.prefix(1_999)) + "…"
+    }
 }
 
 extension ApprovalRules {

@@ -138,8 +138,8 @@ extension CollectionMatrix {
     public func fieldsNoLongerCollected(since old: CollectionMatrix) -> [Ownership: Set<CollectedField>] {
         var erased: [Ownership: Set<CollectedField>] = [:]
         for ownership in Ownership.allCases {
-            let fields = CollectedField.allCases.filter { old.collects($0, for: ownership) && !collects($0, for: ownership) }
-            if !fields.isEmpty { erased[ownership] = Set(fields) }
+            let fields = neverCollected(for: ownership).subtracting(old.neverCollected(for: ownership))
+            if !fields.isEmpty { erased[ownership] = fields }
         }
         return erased
     }

@@ -23,15 +23,19 @@ extension AgentController {
         let body = try JSONBody.decode(AgreementAcceptanceRequest.self, from: data, knownFields: nil)
         let now = Date().roundedToMilliseconds
         let subject = try await activeSubject(deviceID, at: now)
-        let (acceptance, _) = try await AgreementDesk(store: store, compliance: compliance).accept(
+        let accepted = try await AgreementDesk(store: store, compliance: compliance).accept(
             body, personID: subject.device.personID, deviceID: deviceID, actor: .device(deviceID),
             audit: { reason in
                 context.auditEvent(
                     .agreementAccepted, target: AuditTarget(type: "agreement", id: body.agreementID.rawValue),
                     reason: reason, at: now, actor: .device(deviceID))
             }, at: now)
-        guard let (evaluated, state) = try await compliance.evaluator.evaluate(deviceID, actor: .device(deviceID), at: now)
-        else { throw AgentProblem.retired }
+        let acceptance = accepted.acceptance
+        // A new acceptance evaluated every device of the person, this one included; a repeated
+        // one changed nothing, and this device is evaluated for its answer alone.
+        var outcome = accepted.evaluated.first { $0.subject.device.id == deviceID }
+        if outcome == nil { outcome = try await compliance.evaluator.evaluate(deviceID, actor: .device(deviceID), at: now) }
+        guard let (evaluated, state) = outcome else { throw AgentProblem.retired }
         return try APIJSON.response(
             AgreementAcceptanceResponse(
                 acceptanceID: acceptance.id.rawValue, acceptedAt: acceptance.acceptedAt, access: AccessStatus(state.decision),

@@ -8,6 +8,17 @@ struct AgreementDesk: Sendable {
     let store: any VigilStore
     let compliance: ComplianceServices
 
+    /// What an acceptance did.
+    struct Accepted {
+        /// The acceptance recorded, or the earlier one of the same version.
+        let acceptance: AgreementAcceptance
+        /// Whether it was recorded now.
+        let isNew: Bool
+        /// The person's devices in service as evaluated after a new acceptance; empty otherwise
+        /// (nothing changed for them).
+        let evaluated: [(subject: EvaluationSubject, state: DeviceAccessState)]
+    }
+
     /// What the person of `subject` must accept, with where they stand.
     func requirements(of subject: EvaluationSubject, at now: Date) async throws -> [AgreementToAccept] {
         try await compliance.policies.evaluator().agreements.requirements(
@@ -24,13 +35,13 @@ struct AgreementDesk: Sendable {
     ///   - audit: Makes the audit event from its reason.
     ///   - now: The time.
     /// - Returns: The acceptance recorded, or the person's earlier acceptance of the same version,
-    ///   and whether it is new.
+    ///   with the person's devices as evaluated after a new one.
     /// - Throws: ``Problem`` 404 for an unknown version, 400 for a hash that is not the version's
     ///   text or a version superseded already.
     func accept(
         _ request: AgreementAcceptanceRequest, personID: PersonID, deviceID: DeviceID?, actor: AuditActor,
         audit: (String) -> AuditEventDraft, at now: Date
-    ) async throws -> (acceptance: AgreementAcceptance, isNew: Bool) {
+    ) async throws -> Accepted {
         guard AgreementID(validating: request.agreementID.rawValue) != nil,
             let agreement = try await store.agreement(id: request.agreementID)
         else { throw Problem.notFound("There is no agreement \(request.agreementID).") }
@@ -53,8 +64,9 @@ struct AgreementDesk: Sendable {
             audit: audit(
                 "\(agreement.name) version \(agreement.version) sha256 \(agreement.sha256) by \(personID)"
                     + (deviceID.map { " on \($0)" } ?? "")))
-        let isNew = recorded == acceptance
-        if isNew { try await compliance.evaluator.evaluateDevices(of: personID, actor: actor, at: now) }
-        return (recorded, isNew)
+        guard recorded == acceptance else { return Accepted(acceptance: recorded, isNew: false, evaluated: []) }
+        return Accepted(
+            acceptance: recorded, isNew: true,
+            evaluated: try await compliance.evaluator.evaluateDevices(of: personID, actor: actor, at: now))
     }
 }

@@ -148,14 +148,14 @@ struct AgreementsController {
             else { throw Problem.invalidField("deviceID", "is not a device of yours in service") }
         }
         let now = Date().roundedToMilliseconds
-        let (acceptance, isNew) = try await AgreementDesk(store: store, compliance: compliance).accept(
+        let accepted = try await AgreementDesk(store: store, compliance: compliance).accept(
             AgreementAcceptanceRequest(agreementID: id, sha256: body.sha256), personID: personID,
             deviceID: body.deviceID, actor: .person(identity),
             audit: { reason in
                 context.auditEvent(
                     .agreementAccepted, target: AuditTarget(type: "agreement", id: id.rawValue), reason: reason, at: now)
             }, at: now)
-        return try APIJSON.response(acceptance, status: isNew ? .created : .ok)
+        return try APIJSON.response(accepted.acceptance, status: accepted.isNew ? .created : .ok)
     }
 
     /// `GET /me/agreements`: what the caller must accept for their personal devices.

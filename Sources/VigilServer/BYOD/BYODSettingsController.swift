@@ -55,15 +55,8 @@ struct BYODSettingsController {
             desired, replacingVersion: current.version,
             audit: context.auditEvent(
                 .byodSettingsUpdated, target: AuditTarget(type: "byod_settings", id: "byod"),
-                reason: Self.auditReason(desired.changes(from: current), version: desired.version), at: now))
+                reason: desired.changeReason(from: current), at: now))
         try await compliance.policies.reload()
         return try APIJSON.response(Replaced(changed: true, settings: desired))
-    }
-
-    /// The audit reason of a change: the new version and every change, cut at 2,000 characters
-    /// (a change of every cell of the matrix fits).
-    static func auditReason(_ changes: [String], version: Int) -> String {
-        let reason = "version \(version): " + changes.joined(separator: "; ")
-        return reason.count <= 2_000 ? reason : String(reason.prefix(1_999)) + "…"
     }
 }

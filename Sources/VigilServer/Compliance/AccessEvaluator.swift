@@ -31,10 +31,16 @@ struct AccessEvaluator: Sendable {
 
     /// Evaluates every device in service of a person, after a change that concerns them all (their
     /// roles, their status, an agreement they accepted).
-    func evaluateDevices(of personID: PersonID, actor: AuditActor, at now: Date) async throws {
+    /// - Returns: Each device as evaluated with its recorded state.
+    @discardableResult
+    func evaluateDevices(of personID: PersonID, actor: AuditActor, at now: Date) async throws
+        -> [(subject: EvaluationSubject, state: DeviceAccessState)]
+    {
+        var evaluated: [(subject: EvaluationSubject, state: DeviceAccessState)] = []
         for device in try await store.allDevices(DeviceFilter(status: .active, personID: personID), sort: .enrolledAt) {
-            _ = try await evaluate(device.id, actor: actor, at: now)
+            if let outcome = try await evaluate(device.id, actor: actor, at: now) { evaluated.append(outcome) }
         }
+        return evaluated
     }
 
     /// Evaluates a page of devices and records what changed; devices that another evaluation

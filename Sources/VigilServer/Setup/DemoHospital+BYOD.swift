@@ -36,7 +36,8 @@ extension DemoHospital {
             try await store.saveBYODSettings(
                 settings, replacingVersion: change.current.version,
                 audit: event(
-                    .byodSettingsUpdated, AuditTarget(type: "byod_settings", id: "byod"), "version \(settings.version)"))
+                    .byodSettingsUpdated, AuditTarget(type: "byod_settings", id: "byod"),
+                    settings.changeReason(from: change.current)))
         }
         for change in changes.apps {
             let app = try CatalogApp.create(id: change.app.id, from: change.app.draft, at: now)

@@ -66,19 +66,12 @@ enum CatalogSQL {
 
 /// Conversions between catalog apps and their columns, shared by both backends.
 enum CatalogJSON {
-    private static let encoder = VigilJSON.makeEncoder()
-    private static let decoder = VigilJSON.makeDecoder()
-
-    static func encode(_ app: CatalogApp) -> String {
-        String(decoding: try! encoder.encode(app), as: UTF8.self)
-    }
+    static func encode(_ app: CatalogApp) -> String { StoredJSON.encode(app) }
 
     /// Reads an app from the columns of ``CatalogSQL/columns``; the document must agree with
     /// the `id` and `version` columns that writes are checked against.
     static func decode(stored row: some StoredRow) throws -> CatalogApp {
-        guard let app = try? decoder.decode(CatalogApp.self, from: Data(try row.text(2).utf8)) else {
-            throw StoreError.corruptRecord("catalog_apps.document is not a catalog app")
-        }
+        let app = try StoredJSON.decode(CatalogApp.self, from: try row.text(2), column: "catalog_apps.document")
         guard app.id == (try row.text(0)), Int64(app.version) == (try row.integer(1)) else {
             throw StoreError.corruptRecord("catalog_apps.document disagrees with its id or version")
         }

@@ -45,11 +45,9 @@ enum CollectedFieldErasure {
 
     /// The posture `json` without `fields`, or `nil` when it held none of them.
     static func erasing(_ fields: Set<CollectedField>, from json: String, column: String) throws -> String? {
-        var posture = try PostureJSON.decode(json, column: column)
-        let before = posture
-        if fields.contains(.preciseLocation) { posture.location = nil }
-        if fields.contains(.personalApps) { posture.personalApps = nil }
-        return posture == before ? nil : PostureJSON.encode(posture)
+        let posture = try PostureJSON.decode(json, column: column)
+        let erased = posture.removing(fields)
+        return erased == posture ? nil : PostureJSON.encode(erased)
     }
 
     static func rewriteLatest(id: String, posture: String) -> SQLStatement {

@@ -4,16 +4,13 @@ import VigilCore
 /// The statements of risk snapshots, written once for both backends: one row per day, the
 /// snapshot as a JSON document.
 enum RiskSQL {
-    private static let encoder = VigilJSON.makeEncoder()
-    private static let decoder = VigilJSON.makeDecoder()
-
     static func recordSnapshot(_ snapshot: RiskSnapshot, at time: Date) -> SQLStatement {
         SQLStatement(
             """
             INSERT INTO risk_snapshots (day, document, recorded_at) VALUES (?, ?, ?)
             ON CONFLICT (day) DO UPDATE SET document = excluded.document, recorded_at = excluded.recorded_at
             """,
-            [.text(snapshot.day), .text(String(decoding: try! encoder.encode(snapshot), as: UTF8.self)), .date(time)])
+            [.text(snapshot.day), .text(StoredJSON.encode(snapshot)), .date(time)])
     }
 
     static func snapshots(from firstDay: String, through lastDay: String) -> SQLStatement {
@@ -25,9 +22,8 @@ enum RiskSQL {
     /// Reads a snapshot from the columns of ``snapshots(from:through:)``.
     static func decode(stored row: some StoredRow) throws -> RiskSnapshot {
         let day = try row.text(0)
-        guard let snapshot = try? decoder.decode(RiskSnapshot.self, from: Data(try row.text(1).utf8)),
-            snapshot.day == day
-        else { throw StoreError.corruptRecord("risk_snapshots.document of \(day) is not its snapshot") }
+        let snapshot = try StoredJSON.decode(RiskSnapshot.self, from: try row.text(1), column: "risk_snapshots.document")
+        guard snapshot.day == day else { throw StoreError.corruptRecord("risk_snapshots.document of \(day) is not its snapshot") }
         return snapshot
     }
 }
