@@ -3,7 +3,8 @@ import VigilCore
 import VigilStore
 
 /// The policies, BYOD agreements and BYOD settings in force, held in memory so that a check-in
-/// or an enrollment never reads them from the database; reloaded from the store whenever they change.
+/// never reads them from the database; reloaded from the store whenever this server changes them
+/// and by every fleet evaluation.
 final class PolicyRegistry: Sendable {
     /// What one reload read.
     struct Snapshot: Sendable {
