@@ -160,7 +160,7 @@ public enum GeoJSON {
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             try GeoJSON.expect("Feature", in: container, key: .type)
-            if try container.decodeNil(forKey: .id) {
+            if try !container.contains(.id) || container.decodeNil(forKey: .id) {
                 id = nil
             } else if let text = try? container.decode(String.self, forKey: .id) {
                 id = text
