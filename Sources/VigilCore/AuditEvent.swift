@@ -315,3 +315,29 @@ public struct AuditEventFilter: Sendable, Equatable {
         self.personID = personID
     }
 }
+
+extension AuditAction {
+    /// A fence was drawn; the reason names its facility and shape, never coordinates.
+    public static let fenceCreated: AuditAction = "fence.create"
+    /// A fence was changed.
+    public static let fenceUpdated: AuditAction = "fence.update"
+    /// A fence was removed.
+    public static let fenceRemoved: AuditAction = "fence.remove"
+    /// A shift was recorded.
+    public static let shiftCreated: AuditAction = "shift.create"
+    /// A shift was removed.
+    public static let shiftRemoved: AuditAction = "shift.remove"
+    /// A home visit was scheduled; the reason names the nurse and the time, never the patient or the place.
+    public static let visitCreated: AuditAction = "visit.create"
+    /// A home visit was cancelled.
+    public static let visitCancelled: AuditAction = "visit.cancel"
+}
+
+extension AuditTarget {
+    /// A fence as the target of an audited action.
+    public static func fence(_ id: FenceID) -> AuditTarget { AuditTarget(type: "fence", id: id.rawValue) }
+    /// A shift as the target of an audited action.
+    public static func shift(_ id: ShiftID) -> AuditTarget { AuditTarget(type: "shift", id: id.rawValue) }
+    /// A home visit as the target of an audited action.
+    public static func visit(_ id: VisitID) -> AuditTarget { AuditTarget(type: "visit", id: id.rawValue) }
+}

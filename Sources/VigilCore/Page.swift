@@ -50,6 +50,17 @@ public struct Page<Item: Sendable>: Sendable {
             self.nextAfter = nil
         }
     }
+
+    /// Describes a page.
+    public init(items: [Item], nextAfter: String?) {
+        self.items = items
+        self.nextAfter = nextAfter
+    }
+
+    /// The same page with each item transformed, its cursor kept.
+    public func map<Other>(_ transform: (Item) throws -> Other) rethrows -> Page<Other> {
+        Page<Other>(items: try items.map(transform), nextAfter: nextAfter)
+    }
 }
 
 extension Page: Equatable where Item: Equatable {}

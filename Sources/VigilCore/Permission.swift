@@ -41,6 +41,12 @@ public enum Permission: String, CaseIterable, Sendable {
     case acceptAgreements = "agreements.accept"
     /// Record assessments of catalog apps and approve apps for PHI or withdraw their approval.
     case assessApps = "apps.assess"
+    /// Read shifts and home visits (a visit names a patient and their home: PHI).
+    case readSchedules = "schedules.read"
+    /// Record and remove shifts, schedule and cancel home visits.
+    case writeSchedules = "schedules.write"
+    /// Read the location fixes kept for hospital-owned devices (lost-device recovery).
+    case readLocations = "locations.read"
 
     /// The roles that hold this permission.
     public var grantedRoles: Set<Role> {
@@ -54,6 +60,11 @@ public enum Permission: String, CaseIterable, Sendable {
         case .writePeople, .writeFacilities, .manageAllTokens, .writeDevices, .writePolicies: [.admin]
         case .readPolicies, .readAccess: [.admin, .securityOfficer, .auditor]
         case .writeAccess, .assessApps: [.admin, .securityOfficer]
+        // Nurse managers schedule their teams; auditors are left out of visits' PHI (minimum necessary).
+        case .readSchedules: [.admin, .securityOfficer, .nurseManager]
+        case .writeSchedules: [.admin, .nurseManager]
+        // Coordinates serve lost-device recovery, a security officer's work.
+        case .readLocations: [.admin, .securityOfficer]
         // A PHI service signs in with a token of a staff member or service account of its own;
         // a grant tells nothing to anyone who does not hold it.
         case .verifyGrants: [.admin, .securityOfficer, .nurseManager, .clinician]

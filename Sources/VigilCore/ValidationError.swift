@@ -11,3 +11,15 @@ public struct ValidationError: Error, Sendable, Equatable {
         self.message = message
     }
 }
+
+extension ValidationError {
+    /// Runs `body`, putting `prefix` in front of the field of any validation error it throws, so
+    /// that a nested value's errors name their full path, such as `place.geometry.coordinates`.
+    public static func prefixing<Value>(_ prefix: String, _ body: () throws -> Value) throws -> Value {
+        do {
+            return try body()
+        } catch let error as ValidationError {
+            throw ValidationError(field: error.field.isEmpty ? prefix : "\(prefix).\(error.field)", message: error.message)
+        }
+    }
+}

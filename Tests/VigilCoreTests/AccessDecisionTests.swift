@@ -41,6 +41,7 @@ import VigilCore
             Rule(code: "agreement_missing", kind: .overridable) { $0.app.handlesPHI && $0.agreement == .missing },
             Rule(code: "outside_facility", kind: .overridable) { $0.app.handlesPHI && $0.place == .outside },
             Rule(code: "place_stale", kind: .overridable) { $0.app.handlesPHI && $0.place == .stale },
+            Rule(code: "visit_other_patient", kind: .overridable) { $0.app.handlesPHI && $0.place == .visitOtherPatient },
             Rule(code: "off_shift", kind: .overridable) { $0.app.handlesPHI && $0.shift == .offShift },
             Rule(code: "app_not_approved", kind: .absolute) { $0.app == .unapprovedPHI },
         ]
@@ -55,6 +56,7 @@ import VigilCore
             Rule(code: "place_not_evaluated", kind: .note) { $0.app.handlesPHI && $0.place == .notEvaluated },
             Rule(code: "place_unknown", kind: .note) { $0.app.handlesPHI && $0.place == .unknown },
             Rule(code: "shift_not_evaluated", kind: .note) { $0.app.handlesPHI && $0.shift == .notEvaluated },
+            Rule(code: "visit_scoped", kind: .note) { $0.app.handlesPHI && $0.place == .visit },
         ]
 
         struct Outcome: Equatable {
@@ -114,7 +116,7 @@ import VigilCore
 
     @Test func everyCombinationMatchesTheDocumentedRules() {
         let inputs = Self.everyInput
-        #expect(inputs.count == 3 * 4 * 2 * 4 * 4 * 5 * 4 * 3 * 2)
+        #expect(inputs.count == 3 * 4 * 2 * 4 * 4 * 8 * 4 * 3 * 2)
         #expect(Set(inputs).count == inputs.count)
         var mismatches: [String] = []
         var allowedCount = 0
@@ -275,7 +277,7 @@ import VigilCore
     @Test func inputsNotEvaluatedNeverDeny() {
         // The modules not built yet, and a fix too inaccurate to tell, never take access away.
         for agreement in [AgreementInput.notEvaluated, .notRequired, .accepted] {
-            for place in [PlaceInput.notEvaluated, .unknown, .inside] {
+            for place in [PlaceInput.notEvaluated, .notRequired, .unknown, .inside, .visit] {
                 for shift in [ShiftInput.notEvaluated, .notRequired, .onShift] {
                     let decision = Self.decide(agreement: agreement, place: place, shift: shift)
                     #expect(decision.allowed, "\(agreement) \(place) \(shift)")
@@ -316,7 +318,8 @@ import VigilCore
     @Test func everyFlagHasADistinctCodeAndAMessage() {
         let denialCodes = [
             "pending_approval", "device_denied", "lost", "stolen", "retired", "person_suspended", "compliance_not_evaluated",
-            "noncompliant", "agreement_missing", "outside_facility", "place_stale", "off_shift", "app_not_approved",
+            "noncompliant", "agreement_missing", "outside_facility", "place_stale", "visit_other_patient", "off_shift",
+            "app_not_approved",
         ]
         #expect(AccessDenials.all.map(\.code) == denialCodes)
         #expect(Set(AccessDenials.all.map(\.code)).count == AccessDenials.all.count)
@@ -326,13 +329,13 @@ import VigilCore
             #expect(entry.flag.rawValue.nonzeroBitCount == 1, "\(entry.code)")
             #expect(!entry.message.isEmpty)
         }
-        // The table covers every flag: together they are all thirteen bits.
-        #expect(AccessDenials.all.reduce(AccessDenials()) { $0.union($1.flag) }.rawValue == (1 << 13) - 1)
+        // The table covers every flag: together they are all fourteen bits.
+        #expect(AccessDenials.all.reduce(AccessDenials()) { $0.union($1.flag) }.rawValue == (1 << 14) - 1)
         #expect(AccessDenials.absolute == [.deviceDenied, .lost, .stolen, .retired, .personSuspended, .appNotApproved])
 
         let noteCodes = [
             "in_grace_period", "emergency_access", "agreement_not_evaluated", "place_not_evaluated", "place_unknown",
-            "shift_not_evaluated",
+            "shift_not_evaluated", "visit_scoped",
         ]
         #expect(AccessNotes.all.map(\.code) == noteCodes)
         #expect(Set(AccessNotes.all.map(\.flag.rawValue)).count == AccessNotes.all.count)
@@ -341,7 +344,7 @@ import VigilCore
             #expect(entry.flag.rawValue.nonzeroBitCount == 1, "\(entry.code)")
             #expect(!entry.message.isEmpty)
         }
-        #expect(AccessNotes.all.reduce(AccessNotes()) { $0.union($1.flag) }.rawValue == (1 << 6) - 1)
+        #expect(AccessNotes.all.reduce(AccessNotes()) { $0.union($1.flag) }.rawValue == (1 << 7) - 1)
         // A denial code never doubles as a note code.
         #expect(Set(denialCodes).isDisjoint(with: noteCodes))
         // Each reason carries its own flag's message.

@@ -24,8 +24,8 @@ public struct AccessDecision: Sendable, Equatable, Hashable {
     ///   always denied. Nothing overrides these, emergency access included.
     /// - A PHI app (approved or not) is also denied while the device waits for approval, when its
     ///   compliance is not evaluated or noncompliant, when the person has not accepted the BYOD
-    ///   agreements, when the device is outside every fence or its place is stale, and when the
-    ///   person is off shift.
+    ///   agreements, when the person is outside every fence or their place is stale, when a home
+    ///   visit's nurse asks for another patient than the visit's, and when the person is off shift.
     ///   Emergency access overrides exactly these, except the approval; the decision notes it only
     ///   when it overrode something (a compliant device in an emergency gets an ordinary grant).
     /// - A device in its grace period keeps access, with a note. Inputs not evaluated never deny.
@@ -61,7 +61,9 @@ public struct AccessDecision: Sendable, Equatable, Hashable {
         }
         switch inputs.place {
         case .notEvaluated: notes.insert(.placeNotEvaluated)
-        case .inside: break
+        case .notRequired, .inside: break
+        case .visit: notes.insert(.visitScoped)
+        case .visitOtherPatient: overridable.insert(.visitOtherPatient)
         case .unknown: notes.insert(.placeUnknown)
         case .outside: overridable.insert(.outsideFacility)
         case .stale: overridable.insert(.placeStale)
@@ -103,6 +105,7 @@ public struct AccessDenials: OptionSet, Sendable, Hashable, Codable {
     public static let placeStale = AccessDenials(rawValue: 1 << 10)
     public static let offShift = AccessDenials(rawValue: 1 << 11)
     public static let appNotApproved = AccessDenials(rawValue: 1 << 12)
+    public static let visitOtherPatient = AccessDenials(rawValue: 1 << 13)
 
     /// The denials that emergency access never overrides.
     public static let absolute: AccessDenials = [
@@ -120,8 +123,9 @@ public struct AccessDenials: OptionSet, Sendable, Hashable, Codable {
         (.complianceNotEvaluated, "compliance_not_evaluated", "The device's compliance is not evaluated yet: it has not checked in."),
         (.noncompliant, "noncompliant", "The device does not meet its security policy."),
         (.agreementMissing, "agreement_missing", "The person has not accepted the current BYOD agreements."),
-        (.outsideFacility, "outside_facility", "The device is outside the facility."),
-        (.placeStale, "place_stale", "The device has not reported its place recently."),
+        (.outsideFacility, "outside_facility", "The device's person is outside the facility."),
+        (.placeStale, "place_stale", "No device of the person has reported its place recently."),
+        (.visitOtherPatient, "visit_other_patient", "During a home visit, only the visited patient's records are available."),
         (.offShift, "off_shift", "The person is not on shift."),
         (.appNotApproved, "app_not_approved", "The app handles PHI but is not approved for PHI."),
     ]
@@ -140,6 +144,7 @@ public struct AccessNotes: OptionSet, Sendable, Hashable, Codable {
     public static let placeNotEvaluated = AccessNotes(rawValue: 1 << 3)
     public static let placeUnknown = AccessNotes(rawValue: 1 << 4)
     public static let shiftNotEvaluated = AccessNotes(rawValue: 1 << 5)
+    public static let visitScoped = AccessNotes(rawValue: 1 << 6)
 
     /// Every note, with its code and message, in a fixed order.
     public static let all: [(flag: AccessNotes, code: String, message: String)] = [
@@ -149,6 +154,7 @@ public struct AccessNotes: OptionSet, Sendable, Hashable, Codable {
         (.placeNotEvaluated, "place_not_evaluated", "The device's place is not evaluated yet."),
         (.placeUnknown, "place_unknown", "The device's place is uncertain; an inaccurate fix never blocks access."),
         (.shiftNotEvaluated, "shift_not_evaluated", "Shifts are not evaluated yet."),
+        (.visitScoped, "visit_scoped", "At a home visit: access is limited to the visited patient."),
     ]
 }
 

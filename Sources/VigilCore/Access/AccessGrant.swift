@@ -34,6 +34,9 @@ public struct AccessGrantClaims: Codable, Sendable, Equatable {
     public let emergency: Bool
     /// The emergency access this grant was issued under, when ``emergency``.
     public let emergencyID: String?
+    /// The only patient whose records the grant reaches, when it was issued during a home visit
+    /// (`docs/geofencing.md`, "Home visits"); `nil` for no such limit.
+    public let patient: String?
 
     /// Issues the claims of a new grant, valid from `now` for `lifetime`, with a random `jti`.
     /// - Parameters:
@@ -45,13 +48,14 @@ public struct AccessGrantClaims: Codable, Sendable, Equatable {
     ///   - scope: The scopes granted, space-separated.
     ///   - emergencyID: The emergency access the grant is issued under; `nil` for an ordinary
     ///     grant. A grant is ``emergency`` exactly when it has one.
+    ///   - patient: The only patient the grant reaches, during a home visit.
     ///   - now: The time of issue; it is rounded down to the second.
     ///   - lifetime: How long the grant lives; at most ``maximumLifetime``.
     /// - Throws: ``AccessGrantRefusal/lifetimeTooLong`` for a lifetime above the maximum,
     ///   ``AccessGrantRefusal/expired`` for one under a second.
     public init(
         issuer: String, person: String, audience: String, device: String, facility: String?, scope: String,
-        emergencyID: String? = nil, at now: Date, lifetime: TimeInterval = maximumLifetime
+        emergencyID: String? = nil, patient: String? = nil, at now: Date, lifetime: TimeInterval = maximumLifetime
     ) throws(AccessGrantRefusal) {
         guard lifetime <= Self.maximumLifetime else { throw .lifetimeTooLong }
         guard lifetime >= 1 else { throw .expired }
@@ -68,6 +72,7 @@ public struct AccessGrantClaims: Codable, Sendable, Equatable {
         self.scope = scope
         emergency = emergencyID != nil
         self.emergencyID = emergencyID
+        self.patient = patient
     }
 
     /// Checks that the grant may be honoured now. Its signature is checked before, by

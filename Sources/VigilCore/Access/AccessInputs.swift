@@ -41,7 +41,7 @@ public struct AccessInputs: Sendable, Equatable, Hashable {
 }
 
 extension AccessInputs {
-    /// Every combination of every input (46,080 of them), for exhaustive tests and the decision
+    /// Every combination of every input (73,728 of them), for exhaustive tests and the decision
     /// benchmark.
     public static var everyCombination: [AccessInputs] {
         var all: [AccessInputs] = []
@@ -109,12 +109,19 @@ public enum AgreementInput: String, Codable, CaseIterable, Sendable {
     case missing
 }
 
-/// Where the device is (filled by the geofencing module).
+/// Where the device's person is (``PlaceInput/init(_:conditions:visit:patient:)``, `docs/geofencing.md`).
 public enum PlaceInput: String, Codable, CaseIterable, Sendable {
-    /// Not evaluated: the geofencing module is not built yet, or no place rule applies.
+    /// Not evaluated: the caller decided without the place (the server always has it).
     case notEvaluated = "not_evaluated"
-    /// Inside a facility fence or an approved visit.
+    /// No policy requires being inside a facility for this device.
+    case notRequired = "not_required"
+    /// Inside a facility fence.
     case inside
+    /// At the place of a home visit in progress, and the request is for the visit's patient (or
+    /// names none: the grant is then limited to that patient).
+    case visit
+    /// At the place of a home visit in progress, but the request is for another patient.
+    case visitOtherPatient = "visit_other_patient"
     /// Outside every fence.
     case outside
     /// The fix is too inaccurate to tell; an inaccurate fix never blocks anyone.
@@ -123,9 +130,9 @@ public enum PlaceInput: String, Codable, CaseIterable, Sendable {
     case stale
 }
 
-/// Whether the person is on shift (filled by the shift module).
+/// Whether the person is on shift (``ShiftInput/init(required:shifts:at:)``).
 public enum ShiftInput: String, Codable, CaseIterable, Sendable {
-    /// Not evaluated: shifts are not built yet.
+    /// Not evaluated: the caller decided without shifts (the server always has them).
     case notEvaluated = "not_evaluated"
     /// No policy requires being on shift for this person.
     case notRequired = "not_required"

@@ -39,6 +39,15 @@ public struct BYODSettings: Codable, Sendable, Equatable {
         var settings = self
         settings.byodApproval = try byodApproval.validated(field: "byodApproval")
         settings.patientOwnedApproval = try patientOwnedApproval.validated(field: "patientOwnedApproval")
+        // A personal device's coordinates are never stored (docs/geofencing.md, "Privacy"): only
+        // the place derived from them is.
+        for ownership in Ownership.allCases where !ownership.isHospitalOwned
+            && collection.collects(.preciseLocation, for: ownership)
+        {
+            throw ValidationError(
+                field: "collection.\(ownership.rawValue).preciseLocation",
+                message: "must be never: a personal device's coordinates are never stored, only its place (inside or outside)")
+        }
         return settings
     }
 

@@ -74,6 +74,10 @@ enum PrivacyWording {
         .init("batteryPercent", "Its battery level"),
         .init("managedApps", "The hospital's managed apps installed on it, and their versions"),
         .init("lastCheckIn", "When it last checked in"),
+        .init(
+            "place",
+            "Whether it is inside a facility (or at a home visit's place) or outside, worked out from each location "
+                + "report when it arrives; on a personal device the coordinates are then discarded, never stored"),
     ]
 
     static let neverCollected: [PrivacyNotice.Item] = [

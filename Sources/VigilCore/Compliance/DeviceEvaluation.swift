@@ -17,12 +17,19 @@ public struct EvaluationSubject: Sendable, Equatable {
     public var affiliation: Affiliation
     /// The agreement versions its person accepted.
     public var acceptedAgreements: AcceptedAgreements
+    /// The places of its person's devices in service, this one among them if it has reported.
+    public var places: [DevicePlace]
+    /// Its person's shifts that cover the time of reading, grace included.
+    public var shifts: [Shift]
+    /// Its person's home visits in progress at the time of reading.
+    public var visits: [Visit]
 
     /// Bundles a subject.
     public init(
         device: Device, roles: Set<Role>, personStatus: PersonStatus, recorded: DeviceAccessState?,
         emergency: ActiveEmergency?, affiliation: Affiliation = .employee,
-        acceptedAgreements: AcceptedAgreements = AcceptedAgreements()
+        acceptedAgreements: AcceptedAgreements = AcceptedAgreements(), places: [DevicePlace] = [], shifts: [Shift] = [],
+        visits: [Visit] = []
     ) {
         self.device = device
         self.roles = roles
@@ -31,6 +38,9 @@ public struct EvaluationSubject: Sendable, Equatable {
         self.emergency = emergency
         self.affiliation = affiliation
         self.acceptedAgreements = acceptedAgreements
+        self.places = places
+        self.shifts = shifts
+        self.visits = visits
     }
 }
 
@@ -150,16 +160,36 @@ extension ComplianceEvaluator {
     ///   - compliance: Its compliance.
     ///   - now: The time.
     ///   - app: The app asking; a PHI app by default.
-    /// - Returns: The decision, with the agreements in force judged against the person's acceptances.
+    ///   - patient: The patient the request is for, if it names one (it matters during a home visit).
+    /// - Returns: The decision, with the agreements in force judged against the person's
+    ///   acceptances, and the place and shift against the device's conditions.
     public func decision(
-        for subject: EvaluationSubject, compliance: ComplianceState, at now: Date, app: AppSensitivity = .phi
+        for subject: EvaluationSubject, compliance: ComplianceState, at now: Date, app: AppSensitivity = .phi,
+        patient: String? = nil
     ) -> AccessDecision {
         let device = subject.device
+        let conditions = effectivePolicy(for: device, roles: subject.roles).conditions
+        let place = personPlace(of: subject, at: now)
         return AccessDecision.decide(
             AccessInputs(
                 approval: device.approval, custody: device.custody, personStatus: subject.personStatus,
-                compliance: compliance, agreement: agreements.input(for: subject, at: now), app: app,
+                compliance: compliance, agreement: agreements.input(for: subject, at: now),
+                place: PlaceInput(place, conditions: conditions, visit: visit(of: subject, at: place), patient: patient),
+                shift: ShiftInput(required: conditions.requireOnShift, shifts: subject.shifts, at: now), app: app,
                 emergency: subject.emergency.map { $0.until > now } == true ? .active : .none))
+    }
+
+    /// Where the subject's person is, judged with the stale time of the subject's device.
+    public func personPlace(of subject: EvaluationSubject, at now: Date) -> PersonPlace {
+        let conditions = effectivePolicy(for: subject.device, roles: subject.roles).conditions
+        return PersonPlace(of: subject.places, staleAfter: conditions.staleAfter, at: now)
+    }
+
+    /// The visit in progress the person's place names, if any: a grant issued then is limited to
+    /// its patient.
+    public func visit(of subject: EvaluationSubject, at place: PersonPlace) -> Visit? {
+        guard place.state == .visit, let id = place.visitID else { return nil }
+        return subject.visits.first { $0.id == id }
     }
 
     /// Evaluates one device: compliance, then the access decision for PHI apps, then what changed.

@@ -20,6 +20,8 @@ public struct EffectivePolicy: Sendable, Equatable {
     public var escalationSource: PolicyReference?
     /// Every matching policy, in precedence order.
     public var matchingPolicies: [PolicyReference] = []
+    /// Where and when PHI is allowed: each condition from the most precedent policy that sets it.
+    public var conditions = EffectiveConditions()
 
     /// Composes the effective policy of a device.
     /// - Parameters:
@@ -32,6 +34,7 @@ public struct EffectivePolicy: Sendable, Equatable {
         policies: [SecurityPolicy], ownership: Ownership, deviceClass: DeviceClass, platform: Platform, roles: Set<Role>
     ) {
         var graceSet = false
+        var conditionsTaken: Set<PartialKeyPath<AccessConditions>> = []
         for policy in policies where policy.scope.matches(ownership: ownership, deviceClass: deviceClass, roles: roles) {
             let reference = PolicyReference(name: policy.name, version: policy.version)
             matchingPolicies.append(reference)
@@ -55,6 +58,7 @@ public struct EffectivePolicy: Sendable, Equatable {
                 gracePeriodMinutes = minutes
                 graceSet = true
             }
+            if let offered = policy.conditions { conditions.take(offered, taken: &conditionsTaken) }
             if escalationSource == nil, let steps = policy.escalation {
                 escalation = steps
                 escalationSource = reference

@@ -22,11 +22,14 @@ public struct SecurityPolicy: Codable, Sendable, Equatable {
     public var gracePeriodMinutes: Int?
     /// What happens, and when, after a device stops complying.
     public var escalation: [EscalationStep]?
+    /// Where and when the policy allows PHI: inside a facility, on shift (`docs/geofencing.md`).
+    public var conditions: AccessConditions?
 
     /// Describes a policy.
     public init(
         name: String, description: String? = nil, version: Int = 1, priority: Int = 0, scope: PolicyScope = PolicyScope(),
-        requirements: PolicyRequirements, gracePeriodMinutes: Int? = nil, escalation: [EscalationStep]? = nil
+        requirements: PolicyRequirements, gracePeriodMinutes: Int? = nil, escalation: [EscalationStep]? = nil,
+        conditions: AccessConditions? = nil
     ) {
         self.name = name
         self.description = description
@@ -36,10 +39,11 @@ public struct SecurityPolicy: Codable, Sendable, Equatable {
         self.requirements = requirements
         self.gracePeriodMinutes = gracePeriodMinutes
         self.escalation = escalation
+        self.conditions = conditions
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, description, version, priority, scope, requirements, gracePeriodMinutes, escalation
+        case name, description, version, priority, scope, requirements, gracePeriodMinutes, escalation, conditions
     }
 
     /// Reads a policy; the version, priority, scope and requirements may be left out (1, 0, every
@@ -54,6 +58,7 @@ public struct SecurityPolicy: Codable, Sendable, Equatable {
         requirements = try container.decodeIfPresent(PolicyRequirements.self, forKey: .requirements) ?? PolicyRequirements()
         gracePeriodMinutes = try container.decodeIfPresent(Int.self, forKey: .gracePeriodMinutes)
         escalation = try container.decodeIfPresent([EscalationStep].self, forKey: .escalation)
+        conditions = try container.decodeIfPresent(AccessConditions.self, forKey: .conditions)
     }
 
     /// Whether two policies say the same thing, whatever their versions.
@@ -93,6 +98,8 @@ public struct SecurityPolicy: Codable, Sendable, Equatable {
             }
             policy.escalation = steps.sorted { $0.afterMinutes < $1.afterMinutes }
         }
+        policy.conditions = try conditions?.validated()
+        if policy.conditions?.isEmpty == true { policy.conditions = nil }
         return policy
     }
 
