@@ -67,6 +67,7 @@ enum PostgresMigrations {
             then: backfillLeafHashes),
         Migration(version: 4, name: "compliance", statements: SchemaV4.tablesAndIndexes),
         Migration(version: 5, name: "byod", statements: SchemaV5.tablesAndIndexes),
+        Migration(version: 6, name: "place", statements: SchemaV6.tablesAndIndexes),
     ]
 
     /// Fills in the leaf hashes of the events recorded before the ledger existed, with the

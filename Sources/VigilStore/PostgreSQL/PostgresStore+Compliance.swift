@@ -18,13 +18,17 @@ extension PostgresStore {
     }
 
     public func evaluationSubjects(after: DeviceID?, limit: Int, at now: Date) async throws -> [EvaluationSubject] {
-        try await read(
-            ComplianceSQL.subjects(after: after, deviceID: nil, limit: limit, at: now), EvaluationSubject.init(stored:))
+        try await withPlaceFacts(
+            try await read(
+                ComplianceSQL.subjects(after: after, deviceID: nil, limit: limit, at: now), EvaluationSubject.init(stored:)),
+            at: now)
     }
 
     public func evaluationSubject(deviceID: DeviceID, at now: Date) async throws -> EvaluationSubject? {
-        try await read(
-            ComplianceSQL.subjects(after: nil, deviceID: deviceID, limit: 1, at: now), EvaluationSubject.init(stored:)
+        try await withPlaceFacts(
+            try await read(
+                ComplianceSQL.subjects(after: nil, deviceID: deviceID, limit: 1, at: now), EvaluationSubject.init(stored:)),
+            at: now
         ).first
     }
 

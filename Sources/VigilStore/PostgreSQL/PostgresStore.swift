@@ -92,11 +92,16 @@ public final class PostgresStore: VigilStore {
     /// Every write transaction first takes one transaction-scoped advisory lock, so writers are
     /// serialized as in SQLite: audit sequence numbers are gap-free and in commit order, checks
     /// such as "is this the last administrator" cannot race, and locks are always taken in the
-    /// same order (no deadlocks).
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
+    /// same order (no deadlocks). Writes that append no audit event and race only through a
+    /// compare-and-set of their own (place reports) pass `lockingAuditTrail: false`.
+    func transaction<T: Sendable>(
+        lockingAuditTrail: Bool = true, _ body: (PostgresConnection) async throws -> sending T
+    ) async throws -> sending T {
         do {
             return try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))", logger: logger)
+                if lockingAuditTrail {
+                    try await connection.query("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))", logger: logger)
+                }
                 return try await body(connection)
             }
         } catch let error as PostgresTransactionError {

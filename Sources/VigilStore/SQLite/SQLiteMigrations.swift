@@ -58,6 +58,11 @@ enum SQLiteMigrations {
                 try db.execute(sql: statement)
             }
         }
+        migrator.registerMigration("0006_place") { db in
+            for statement in SchemaV6.tablesAndIndexes {
+                try db.execute(sql: statement)
+            }
+        }
         return migrator
     }
 }

@@ -18,14 +18,18 @@ extension SQLiteStore {
 
     public func evaluationSubjects(after: DeviceID?, limit: Int, at now: Date) async throws -> [EvaluationSubject] {
         try await pool.read { db in
-            try db.run(ComplianceSQL.subjects(after: after, deviceID: nil, limit: limit, at: now), EvaluationSubject.init(stored:))
+            try Self.withPlaceFacts(
+                try db.run(ComplianceSQL.subjects(after: after, deviceID: nil, limit: limit, at: now), EvaluationSubject.init(stored:)),
+                at: now, in: db)
         }
     }
 
     public func evaluationSubject(deviceID: DeviceID, at now: Date) async throws -> EvaluationSubject? {
         try await pool.read { db in
-            try db.run(ComplianceSQL.subjects(after: nil, deviceID: deviceID, limit: 1, at: now), EvaluationSubject.init(stored:))
-                .first
+            try Self.withPlaceFacts(
+                try db.run(ComplianceSQL.subjects(after: nil, deviceID: deviceID, limit: 1, at: now), EvaluationSubject.init(stored:)),
+                at: now, in: db
+            ).first
         }
     }
 
