@@ -39,6 +39,9 @@ public func buildApplication(
                 interval: .seconds(configuration.ledgerSignIntervalSeconds), logger: logger),
             ComplianceSchedule(compliance: compliance, interval: .seconds(configuration.complianceIntervalSeconds)),
             RiskSnapshots(assessor: RiskAssessor(store: store), interval: RiskSnapshots.defaultInterval, logger: logger),
+            PlaceSweep(
+                places: compliance.places, evaluator: compliance.evaluator, store: store,
+                interval: .seconds(configuration.placeSweepSeconds), logger: logger),
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
@@ -51,6 +54,7 @@ public func buildApplication(
         // A background service may have read the policies, agreements and settings before the
         // start-up tasks (the demo hospital) changed them: read them again before serving.
         try await compliance.policies.reload()
+        try await compliance.places.fences.reload()
     }
     return application
 }
@@ -121,6 +125,10 @@ func apiEndpoints(
         BYODSettingsController(store: store, bodyLimit: limit, compliance: compliance).endpoints,
         AppCatalogController(store: store, bodyLimit: limit).endpoints,
         RiskController(store: store).endpoints,
+        FencesController(store: store, bodyLimit: limit, compliance: compliance).endpoints,
+        ShiftsController(store: store, bodyLimit: limit, compliance: compliance).endpoints,
+        VisitsController(store: store, bodyLimit: limit, compliance: compliance).endpoints,
+        DevicePlaceController(store: store, compliance: compliance).endpoints,
     ]
     return controllers.flatMap { $0 }
 }

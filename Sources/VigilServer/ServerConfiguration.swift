@@ -40,6 +40,10 @@ public struct ServerConfiguration: Sendable {
     public var emergencyAccessMinutes: Int = 30
     /// How often the whole fleet is evaluated again, in seconds, besides every check-in and policy change.
     public var complianceIntervalSeconds: Int = 300
+    /// How many days the location fixes of hospital-owned devices are kept (personal devices' never are).
+    public var locationRetentionDays: Int = 30
+    /// How often places and shifts move on without a report, in seconds (``PlaceSweep``).
+    public var placeSweepSeconds: Int = 5
 
     /// ``publicURL``, or the address the server listens on.
     public var effectivePublicURL: String {

@@ -49,6 +49,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Days of posture history kept for hospital-owned devices, 1 to 3650 (env: VIGIL_POSTURE_RETENTION_DAYS; default: 90).")
     var postureRetentionDays: Int?
 
+    @Option(help: "Days the location fixes of hospital-owned devices are kept, 1 to 3650 (env: VIGIL_LOCATION_RETENTION_DAYS; default: 30).")
+    var locationRetentionDays: Int?
+
     @Option(help: "Sign a ledger head once this many audit events arrived, 1 to 1000000 (env: VIGIL_LEDGER_SIGN_EVERY; default: 1000).")
     var ledgerSignEvery: Int?
 
@@ -120,6 +123,11 @@ struct Serve: AsyncParsableCommand {
             postureRetentionDays, "VIGIL_POSTURE_RETENTION_DAYS", default: configuration.postureRetentionDays)
         guard (1...3650).contains(configuration.postureRetentionDays) else {
             throw ValidationError("posture retention must be 1 to 3650 days")
+        }
+        configuration.locationRetentionDays = try Environment.integer(
+            locationRetentionDays, "VIGIL_LOCATION_RETENTION_DAYS", default: configuration.locationRetentionDays)
+        guard (1...3650).contains(configuration.locationRetentionDays) else {
+            throw ValidationError("location retention must be 1 to 3650 days")
         }
         configuration.ledgerSignEvery = try Environment.integer(
             ledgerSignEvery, "VIGIL_LEDGER_SIGN_EVERY", default: configuration.ledgerSignEvery)

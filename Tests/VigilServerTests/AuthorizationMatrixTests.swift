@@ -77,6 +77,22 @@ import VigilTestSupport
         "DELETE /api/v1/apps/{id}": [.admin],
         "POST /api/v1/apps/{id}/assessments": [.admin, .securityOfficer],
         "POST /api/v1/apps/{id}/phi-approval": [.admin, .securityOfficer],
+        "GET /api/v1/fences": [.admin, .securityOfficer, .auditor, .nurseManager, .clinician],
+        "GET /api/v1/fences/{id}": [.admin, .securityOfficer, .auditor, .nurseManager, .clinician],
+        "PUT /api/v1/fences/{id}": [.admin],
+        "DELETE /api/v1/fences/{id}": [.admin],
+        "GET /api/v1/facilities/{id}/fences": [.admin, .securityOfficer, .auditor, .nurseManager, .clinician],
+        "POST /api/v1/facilities/{id}/fences": [.admin],
+        "GET /api/v1/shifts": [.admin, .securityOfficer, .nurseManager],
+        "POST /api/v1/shifts": [.admin, .nurseManager],
+        "GET /api/v1/shifts/{id}": [.admin, .securityOfficer, .nurseManager],
+        "DELETE /api/v1/shifts/{id}": [.admin, .nurseManager],
+        "GET /api/v1/visits": [.admin, .securityOfficer, .nurseManager],
+        "POST /api/v1/visits": [.admin, .nurseManager],
+        "GET /api/v1/visits/{id}": [.admin, .securityOfficer, .nurseManager],
+        "POST /api/v1/visits/{id}/cancel": [.admin, .nurseManager],
+        "GET /api/v1/devices/{id}/place": [.admin, .securityOfficer, .auditor],
+        "GET /api/v1/devices/{id}/location-fixes": [.admin, .securityOfficer],
     ]
 
     @Test func theTableCoversEveryAPIRoute() throws {

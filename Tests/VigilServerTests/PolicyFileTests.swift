@@ -203,7 +203,7 @@ import VigilServer
                 text: Short text.
             collection:
               byod:
-                preciseLocation: collect_hidden
+                personalApps: collect_hidden
             apps:
               - id: org.example.app
                 name: "  Padded  "
@@ -215,7 +215,7 @@ import VigilServer
         #expect(agreement.graceDays == nil, "a grace period left out stays out: the server gives its default")
         #expect(agreement.effectiveAt == RFC3339.parse("2030-06-01T10:00:00Z"))
         #expect(agreement.audience.roles == [.clinician])
-        #expect(file.collection?.level(of: .preciseLocation, for: .byod) == .hidden)
+        #expect(file.collection?.level(of: .personalApps, for: .byod) == .hidden)
         #expect(file.collection?.level(of: .deviceName, for: .byod) == .collect, "an entry left out takes the default")
         #expect(file.collection?.level(of: .preciseLocation, for: .corporate) == .collect)
         #expect(file.apps?.first?.draft == CatalogAppDraft(name: "Padded", platforms: [.ios], handlesPHI: false))

@@ -101,13 +101,17 @@ import VigilTestSupport
             let device = try await TestDevice.enrolled(server, for: server.cast.person(.clinician), ownership: .byod)
             let id = try #require(device.deviceID).rawValue
             let changed = try await server.send(
-                .put, "/api/v1/byod/settings", as: .admin, body: #"{"collection": {"byod": {"preciseLocation": "collect_hidden"}}}"#)
+                .put, "/api/v1/byod/settings", as: .admin, body: #"{"collection": {"byod": {"personalApps": "collect_hidden"}}}"#)
             #expect(changed.status == .ok, "\(changed.text)")
             let notice = try Self.notice(try await Self.page(server, id, accept: "application/json", as: .clinician))
             #expect(notice.settingsVersion == 1)
-            let location = try #require(notice.fields.first { $0.field == .preciseLocation })
-            #expect(location.level == .hidden && location.seenBy == [.securityOfficer])
-            #expect(notice.actions.first { $0.action == .locate }?.allowed == true)
+            let apps = try #require(notice.fields.first { $0.field == .personalApps })
+            #expect(apps.level == .hidden && apps.seenBy == [.securityOfficer])
+            // A personal device's coordinates are never stored: its precise location cannot be collected.
+            let refused = try await server.send(
+                .put, "/api/v1/byod/settings", as: .admin, body: #"{"collection": {"byod": {"preciseLocation": "collect"}}}"#)
+            #expect(refused.status == .badRequest)
+            #expect(try refused.string("field") == "collection.byod.preciseLocation")
         }
     }
 

@@ -143,7 +143,7 @@ import FoundationNetworking
         let changed = directory + "/changed.yaml"
         let edited = text.replacingOccurrences(of: "within 60 days.", with: "within 30 days.")
             .replacingOccurrences(of: "  graceDays: 30\n", with: "  graceDays: 45\n")
-            .replacingOccurrences(of: "  byod:\n    preciseLocation: never", with: "  byod:\n    preciseLocation: collect_hidden")
+            .replacingOccurrences(of: "    personalApps: never\n    serialNumber: never\n    hardwareIdentifiers: never\n    deviceName: collect\n  shared", with: "    personalApps: collect_hidden\n    serialNumber: never\n    hardwareIdentifiers: never\n    deviceName: collect\n  shared")
             .replacingOccurrences(of: "name: Secure Chat", with: "name: Secure Messaging")
         let parking = try #require(edited.range(of: "- id: org.hospital.parking"))
         let nextApp = try #require(edited.range(of: "- id:", range: parking.upperBound..<edited.endIndex))
@@ -153,8 +153,8 @@ import FoundationNetworking
         for line in [
             "agreement acceptable-use: would publish version 2\n    - name: acceptable-use\n      text: |\n",
             "  -        install operating system updates within 60 days.\n  +        install operating system updates within 30 days.",
-            "BYOD settings: would update (version 1 → 2)\n    collection:\n      byod:\n  -     preciseLocation: never\n"
-                + "  +     preciseLocation: collect_hidden",
+            "BYOD settings: would update (version 1 → 2)\n    collection:\n      byod:\n  -     personalApps: never\n"
+                + "  +     personalApps: collect_hidden",
             "app org.hospital.securechat: would update (version 1 → 2)\n    - id: org.hospital.securechat\n"
                 + "  -   name: Secure Chat\n  +   name: Secure Messaging",
             "note: agreement privacy: the file's graceDays is not version 1's",
@@ -176,7 +176,7 @@ import FoundationNetworking
         try Data("format: vigil-policy/1\npolicies: []\n".utf8).write(to: URL(fileURLWithPath: policiesOnly))
         let removed = try Vigil.run(["policy", "apply", "-f", policiesOnly, "--no-wait"] + connection)
         #expect(removed.stdout.contains("baseline: removed (version 1)") && !removed.stdout.contains("BYOD"))
-        #expect(try Vigil.run(["policy", "export"] + connection).stdout.contains("    preciseLocation: collect_hidden"))
+        #expect(try Vigil.run(["policy", "export"] + connection).stdout.contains("    personalApps: collect_hidden"))
 
         // A document whose kind changes would be refused: nothing of the file is applied.
         let kind = directory + "/kind.yaml"

@@ -24,7 +24,8 @@ extension Request {
     /// - Throws: ``Problem`` 413 when too large, 415 when not JSON.
     func collectJSONBody(limit: Int) async throws -> Data {
         if let contentType = headers[.contentType]?.lowercased(),
-            !contentType.hasPrefix("application/json"), !contentType.hasPrefix("application/merge-patch+json")
+            !contentType.hasPrefix("application/json"), !contentType.hasPrefix("application/merge-patch+json"),
+            !contentType.hasPrefix("application/geo+json")
         {
             throw Problem.unsupportedMediaType()
         }

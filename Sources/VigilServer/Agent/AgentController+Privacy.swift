@@ -10,13 +10,23 @@ extension AgentController {
     /// so this costs no database read.
     /// - Throws: ``Problem`` 400 for a body that is not a valid posture; ``AgentProblem`` 401
     ///   when the device's sessions ended since the request was authenticated.
-    func collectablePosture(from data: Data, of deviceID: DeviceID) async throws -> Posture {
+    ///
+    /// The location the posture carries is returned apart, as a fix, before the matrix drops it:
+    /// it feeds the place, which is derived for every device (and stored only where the matrix
+    /// keeps coordinates).
+    func collectablePosture(from data: Data, of deviceID: DeviceID) async throws -> (posture: Posture, fix: LocationFix?) {
         guard let ownership = sessions.ownership(of: deviceID) else {
             throw AgentProblem.unauthenticated("The session ended meanwhile; open a new one.")
         }
         let reported = try JSONBody.decode(Posture.self, from: data, knownFields: nil)
         let collection = try await compliance.policies.byodSettings().collection
-        return try collection.collectable(reported, for: ownership).validated()
+        let fix = try reported.location.map { location in
+            let valid = try location.validated()
+            return LocationFix(
+                latitude: valid.latitude, longitude: valid.longitude, accuracyMeters: valid.horizontalAccuracyMeters,
+                recordedAt: valid.recordedAt, source: .other)
+        }
+        return (try collection.collectable(reported, for: ownership).validated(), fix)
     }
 
     /// `GET /agent/v1/privacy`: the privacy notice of the device, for its agent to show its

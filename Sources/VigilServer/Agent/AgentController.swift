@@ -30,6 +30,7 @@ struct AgentController {
         group.get("agreements", use: listAgreements)
         group.post("agreements/accept", use: acceptAgreement)
         group.get("provisioning", use: provisioning)
+        group.post("location", use: reportLocation)
     }
 
     @Sendable func enroll(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
@@ -124,8 +125,11 @@ struct AgentController {
 
     @Sendable func checkIn(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let (deviceID, data) = try await authenticate(request, context)
-        let posture = try await collectablePosture(from: data, of: deviceID)
+        let (posture, fix) = try await collectablePosture(from: data, of: deviceID)
         let now = Date().roundedToMilliseconds
+        // A location in the posture is a fix like any report's: the place moves on first, and the
+        // evaluation below sees it.
+        if let fix { _ = try await compliance.places.report([fix], from: deviceID, at: now) }
         guard let state = try await checkIns.record(DeviceCheckIn(deviceID: deviceID, posture: posture, at: now)),
             let (subject, access) = try await compliance.evaluator.evaluate(deviceID, actor: .device(deviceID), at: now)
         else {

@@ -46,11 +46,13 @@ struct AccessController {
     }
 
     struct VerifyBody: APIRequestBody {
-        enum CodingKeys: String, CodingKey, CaseIterable { case grant, app }
+        enum CodingKeys: String, CodingKey, CaseIterable { case grant, app, patient }
         /// The grant, as the device presented it.
         let grant: String
         /// The bundle or package identifier of the app presenting it; judged as a PHI app when absent.
         let app: String?
+        /// The patient whose records the service is about to reach, such as `Patient/123`.
+        let patient: String?
     }
 
     struct ReasonBody: APIRequestBody {
@@ -120,8 +122,9 @@ struct AccessController {
         // An app the catalog does not know is judged as a PHI app, like a grant presented without one.
         var entry: CatalogApp?
         if let app = body.app { entry = try await store.catalogApp(id: try CatalogApp.validatedID(app, field: "app")) }
+        let patient = try body.patient.map { try Validate.text($0, field: "patient", maximumLength: 128) }
         return try APIJSON.response(
-            try await compliance.grants.verify(body.grant, app: AppSensitivity(catalogEntry: entry)))
+            try await compliance.grants.verify(body.grant, app: AppSensitivity(catalogEntry: entry), patient: patient))
     }
 
     @Sendable func keys(_ request: Request, _ context: VigilRequestContext) async throws -> Response {

@@ -5,13 +5,15 @@ import VigilCore
 import VigilStore
 
 /// The compliance module's in-process parts that routes share: the policies in force, the
-/// evaluator, the fleet evaluations and the grant issuer.
+/// evaluator, the fleet evaluations, the grant issuer, and the places that feed the decision.
 public final class ComplianceServices: Sendable {
     let policies: PolicyRegistry
     let evaluator: AccessEvaluator
     let fleet: FleetEvaluations
     let grants: GrantIssuer
     let grantKeys: GrantKeys
+    /// Fences, location reports and the place sweep's work.
+    let places: PlaceServices
     /// How long emergency access lasts.
     let emergencyDuration: TimeInterval
 
@@ -33,6 +35,8 @@ public final class ComplianceServices: Sendable {
             keys: grantKeys, store: store, policies: policies, issuer: publicURL, audience: configuration.grantAudience,
             lifetime: TimeInterval(configuration.grantLifetimeSeconds))
         emergencyDuration = TimeInterval(configuration.emergencyAccessMinutes * 60)
+        places = PlaceServices(
+            store: store, policies: policies, evaluator: evaluator, retentionDays: configuration.locationRetentionDays)
     }
 
     /// Asks for an evaluation of the whole fleet, in the background.

@@ -31,10 +31,16 @@ struct GrantIssuer: Sendable {
         // the next second, so that verification, which refuses grants dated before the
         // revocation, tells the two apart.
         let issuedAt = max(now, state.grantsRevokedAt.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.up)) } ?? now)
+        // During a home visit the grant reaches the visit's patient only; inside a facility it
+        // names the facility the person is in.
+        let evaluator = try await policies.evaluator()
+        let place = evaluator.personPlace(of: subject, at: now)
+        let visit = state.decision.notes.contains(.visitScoped) ? evaluator.visit(of: subject, at: place) : nil
         let claims = try AccessGrantClaims(
             issuer: issuer(), person: subject.device.personID.rawValue, audience: audience,
-            device: subject.device.id.rawValue, facility: subject.device.facilityID?.rawValue, scope: Self.scope,
-            emergencyID: emergency?.id.rawValue, at: issuedAt, lifetime: lifetime)
+            device: subject.device.id.rawValue, facility: (place.facilityID ?? subject.device.facilityID)?.rawValue,
+            scope: Self.scope, emergencyID: emergency?.id.rawValue, patient: visit?.patient, at: issuedAt,
+            lifetime: lifetime)
         let token = try JSONWebToken.sign(claims, with: try await keys.current())
         return IssuedGrant(
             token: token, expiresAt: Date(timeIntervalSince1970: Double(claims.exp)), emergency: emergency != nil)
@@ -47,10 +53,13 @@ struct GrantIssuer: Sendable {
     ///   - app: The app presenting it, from its catalog entry (``AppSensitivity/init(catalogEntry:)``):
     ///     an app that handles PHI without approval is refused with `app_not_approved`, and one
     ///     that does not handle PHI is judged as such (emergency access does not concern it).
+    ///   - patient: The patient whose records the service is about to reach, if it says: a grant
+    ///     limited to another patient is refused, and so is one used for another patient than the
+    ///     home visit's.
     ///   - now: The time.
-    func verify(_ token: String, app: AppSensitivity = .phi, at now: Date = Date().roundedToMilliseconds) async throws
-        -> GrantVerification
-    {
+    func verify(
+        _ token: String, app: AppSensitivity = .phi, patient: String? = nil, at now: Date = Date().roundedToMilliseconds
+    ) async throws -> GrantVerification {
         let claims: AccessGrantClaims
         do {
             claims = try JSONWebToken.verify(token, as: AccessGrantClaims.self, keys: try await keys.verificationKeys(at: now))
@@ -72,7 +81,11 @@ struct GrantIssuer: Sendable {
         let compliance = evaluator.evaluate(
             subject.device, roles: subject.roles, previous: subject.recorded?.compliance ?? .notEvaluated, at: now,
             explain: false)
-        let decision = evaluator.decision(for: subject, compliance: compliance.status.state, at: now, app: app)
+        if let limit = claims.patient, let patient, patient != limit {
+            return .refused("patient_out_of_scope", "The grant reaches only the patient of the home visit it was issued for.")
+        }
+        let decision = evaluator.decision(
+            for: subject, compliance: compliance.status.state, at: now, app: app, patient: patient ?? claims.patient)
         if decision.denials.contains(.appNotApproved) {
             return .refused("app_not_approved", "The app handles PHI but is not approved for PHI in the app catalog.")
         }
