@@ -10,7 +10,7 @@ import VigilStore
 import VigilTestSupport
 
 /// A fact that may not be collected never reaches the database or the logs: a BYOD device
-/// enrolls and checks in with planted, unique values, and the bytes of the SQLite file, its
+/// enrolls, checks in and reports its location with planted, unique values, and the bytes of the SQLite file, its
 /// write-ahead log and the server's log output are searched for them. A corporate device's
 /// planted values, which may be collected, are found in the database, so the search can fail.
 @Suite struct PlantedValueTests {
@@ -55,6 +55,7 @@ import VigilTestSupport
         let corporate = Planted("corporate", latitude: "23.4567890123")
         try await Self.withServer { server, databasePath, log in
             let nurse = server.cast.person(.clinician)
+            var devices: [Ownership: DeviceID] = [:]
             for (ownership, planted) in [(Ownership.byod, personal), (.corporate, corporate)] {
                 var device = TestDevice()
                 let code = try await TestDevice.invite(server, for: nurse, ownership: ownership)
@@ -66,7 +67,22 @@ import VigilTestSupport
                 var moved = planted.posture
                 moved.location?.longitude = 8.765_432_109_8
                 _ = try server.decodeCheckIn(try await device.checkIn(server, moved))
+                // And a location report of its own, at the planted latitude.
+                let report = LocationReportRequest(fixes: [
+                    LocationFix(
+                        latitude: Double(planted.latitude)!, longitude: 9.876_543_210_9, accuracyMeters: 4,
+                        recordedAt: Date().addingTimeInterval(1), source: .gps)
+                ])
+                let reported = try await device.signed(
+                    server, "/agent/v1/location", body: try VigilJSON.makeEncoder().encode(report))
+                #expect(reported.status == .ok, "\(reported.text)")
+                devices[ownership] = device.deviceID
             }
+            // Fixes are kept as integers: read them back rather than search the bytes.
+            let byodFixes = try await server.store.locationFixes(deviceID: try #require(devices[.byod]), .first)
+            #expect(byodFixes.items.isEmpty, "a personal device's coordinates were stored")
+            let corporateFixes = try await server.store.locationFixes(deviceID: try #require(devices[.corporate]), .first)
+            #expect(corporateFixes.items.map(\.longitude).contains { abs($0 - 9.876_543_210_9) < 1e-6 })
 
             let bytes = try Self.databaseBytes(at: databasePath)
             for value in personal.values {
@@ -77,7 +93,7 @@ import VigilTestSupport
             }
             let lines = log.lines
             #expect(lines.contains { $0.contains("/agent/v1/checkin") }, "the log was captured")
-            for value in personal.values + corporate.values {
+            for value in personal.values + corporate.values + ["9.8765432109"] {
                 #expect(!lines.contains { $0.contains(value) }, "\(value) reached the log")
             }
         }
