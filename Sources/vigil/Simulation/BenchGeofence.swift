@@ -12,7 +12,11 @@ struct BenchGeofence: AsyncParsableCommand {
             an accuracy uniform in 5 to 50 m and a 25 m margin, then classifies them all on one thread in two \
             phases: against 1,000 overlapping star-shaped 64-vertex fences with radii of 0.5% to 3% of the side \
             (about two thirds of the fixes inside one), and against one fence covering about a quarter of the \
-            square. Prints each phase's index build time, fixes per second and the shares of the answers; with \
+            square. For comparison, classifies the first 100,000 fixes against the 1,000 fences without the grid \
+            (a fast path of 0 m: the exact relation with each fence whose bounding box holds the fix), and the \
+            first 2,000 by each fence's FenceShape.relation in turn (brute force), counting the answers that \
+            differ from the index's. Prints each \
+            phase's index build time, fixes per second and the shares of the answers; with \
             --json, one JSON object on the last line. In process, no server. Run it on a release build: \
             swift build -c release.
             """)
@@ -50,9 +54,16 @@ struct BenchGeofence: AsyncParsableCommand {
         let report = GeofenceBenchReport(
             fixes: fixes, side: side,
             manyFences: Self.phase(many, points: points, accuracies: accuracies),
-            oneLargeFence: Self.phase([large], points: points, accuracies: accuracies))
+            oneLargeFence: Self.phase([large], points: points, accuracies: accuracies),
+            withoutGrid: Self.phase(many, fastPathMeters: 0, points: Array(points.prefix(100_000)), accuracies: accuracies),
+            bruteForce: Self.bruteForce(many, points: points.prefix(2_000), accuracies: accuracies))
         print("1,000 fences:      \(report.manyFences.line)")
         print("one large fence:   \(report.oneLargeFence.line)")
+        print("without the grid:  \(report.withoutGrid.line)")
+        print(
+            String(
+                format: "brute force:       %12.0f fixes per second against the 1,000 fences (%d fixes, %d answers differ from the index's)",
+                report.bruteForce.fixesPerSecond, report.bruteForce.fixes, report.bruteForce.disagreements))
         if json { print(try JSONLine.encode(report)) }
     }
 
@@ -66,9 +77,9 @@ struct BenchGeofence: AsyncParsableCommand {
     }
 
     /// Builds an index of the fences, then classifies every fix against it.
-    static func phase(_ fences: [FenceShape], points: [GeoPoint], accuracies: [Double]) -> GeofencePhase {
+    static func phase(_ fences: [FenceShape], fastPathMeters: Double = 250, points: [GeoPoint], accuracies: [Double]) -> GeofencePhase {
         let buildStart = ContinuousClock.now
-        let index = FenceIndex(fences)
+        let index = FenceIndex(fences, fastPathMeters: fastPathMeters)
         let buildSeconds = SimulatedFleet.seconds(since: buildStart)
         var inside = 0, outside = 0
         let start = ContinuousClock.now
@@ -87,6 +98,28 @@ struct BenchGeofence: AsyncParsableCommand {
             fences: fences.count, buildSeconds: buildSeconds, fixesPerSecond: total / seconds,
             coveredShare: Double(covered) / total, insideShare: Double(inside) / total, outsideShare: Double(outside) / total,
             unknownShare: Double(points.count - inside - outside) / total)
+    }
+
+    /// Classifies fixes by ``FenceShape/relation(of:accuracyMeters:marginMeters:)`` with every fence
+    /// in turn, the comparison the index is measured against, and counts the answers that differ
+    /// from the index's.
+    static func bruteForce(_ fences: [FenceShape], points: ArraySlice<GeoPoint>, accuracies: [Double]) -> GeofenceBruteForce {
+        var answers: [FixClassification] = []
+        let start = ContinuousClock.now
+        for (fix, accuracy) in zip(points, accuracies) {
+            let relations = fences.map { $0.relation(of: fix, accuracyMeters: accuracy, marginMeters: 25) }
+            if let inside = relations.firstIndex(of: .within) {
+                answers.append(.inside(inside))
+            } else {
+                answers.append(relations.allSatisfy { $0 == .clear } ? .outside : .unknown)
+            }
+        }
+        let seconds = SimulatedFleet.seconds(since: start)
+        let index = FenceIndex(fences)
+        let disagreements = zip(zip(points, accuracies), answers).count { fix, answer in
+            index.classify(fix.0, accuracyMeters: fix.1, marginMeters: 25) != answer
+        }
+        return GeofenceBruteForce(fixes: points.count, fixesPerSecond: Double(points.count) / seconds, disagreements: disagreements)
     }
 }
 
@@ -126,6 +159,15 @@ struct GeofencePhase: Encodable {
     }
 }
 
+/// The brute-force comparison of `vigil bench geofence`.
+struct GeofenceBruteForce: Encodable {
+    let fixes: Int
+    /// Fixes classified per second by the per-shape relation over every fence, on one thread.
+    let fixesPerSecond: Double
+    /// The fixes whose answer differs from the index's (0 expected).
+    let disagreements: Int
+}
+
 /// The figures of `vigil bench geofence`.
 struct GeofenceBenchReport: Encodable {
     var benchmark = "geofence"
@@ -133,4 +175,8 @@ struct GeofenceBenchReport: Encodable {
     let side: Double
     let manyFences: GeofencePhase
     let oneLargeFence: GeofencePhase
+    /// The 1,000 fences indexed with a fast path of 0 m: every fix is decided exactly against each
+    /// fence whose bounding box holds it (the index's fallback), on the first 100,000 fixes.
+    let withoutGrid: GeofencePhase
+    let bruteForce: GeofenceBruteForce
 }
