@@ -9,7 +9,7 @@ struct BenchDecision: AsyncParsableCommand {
         commandName: "decision",
         abstract: "Measure access decisions and compliance evaluations per second, on one core.",
         discussion: """
-            Decides every combination of the access decision's inputs (46,080 of them) over and over \
+            Decides every combination of the access decision's inputs (73,728 of them) over and over \
             for --decisions decisions on one thread; then evaluates simulated devices against the demo \
             hospital's policies and BYOD agreements (Sources/VigilServer/Resources/hospital.yaml) as a check-in does: \
             effective policy, every requirement, grace period, decision and what changed. In process, \
