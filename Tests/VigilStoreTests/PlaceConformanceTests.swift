@@ -174,14 +174,15 @@ import VigilTestSupport
             let facility = Fixtures.facility()
             try await store.createFacility(facility, audit: Fixtures.audit())
             let nurse = Fixtures.person(.clinician)
-            try await store.createPerson(nurse, audit: Fixtures.audit())
+            let (phone, _) = try await Fixtures.enrollDevice(for: nurse, in: store)
             let visit = Visit(
                 id: .generate(at: time), personID: nurse.id, patient: "Patient/123", place: Self.circle,
                 startsAt: time.addingTimeInterval(600), endsAt: time.addingTimeInterval(3_600), createdAt: time)
             try await store.createVisit(visit, audit: Fixtures.audit())
             #expect(try await store.visit(id: visit.id) == visit)
-            #expect(try await store.visitsInProgress(personID: nurse.id, from: time, through: time.addingTimeInterval(599)) == [])
-            #expect(try await store.visitsInProgress(personID: nurse.id, from: time, through: time.addingTimeInterval(600)) == [visit])
+            #expect(try await store.evaluationSubject(deviceID: phone.id, at: time.addingTimeInterval(599))?.visits == [])
+            #expect(try await store.evaluationSubject(deviceID: phone.id, at: time.addingTimeInterval(600))?.visits == [visit])
+            #expect(try await store.evaluationSubject(deviceID: phone.id, at: time.addingTimeInterval(3_600))?.visits == [])
             #expect(try await store.visits(personID: nurse.id, .first).items == [visit])
 
             let shift = try ShiftDraft(
@@ -199,7 +200,7 @@ import VigilTestSupport
 
             let cancelled = try await store.cancelVisit(id: visit.id, at: time.addingTimeInterval(700), audit: Fixtures.audit())
             #expect(cancelled.cancelledAt == time.addingTimeInterval(700))
-            #expect(try await store.visitsInProgress(personID: nurse.id, from: time, through: time.addingTimeInterval(900)) == [])
+            #expect(try await store.evaluationSubject(deviceID: phone.id, at: time.addingTimeInterval(900))?.visits == [])
             await #expect(throws: StoreError.self) {
                 try await store.cancelVisit(id: visit.id, at: time, audit: Fixtures.audit())
             }

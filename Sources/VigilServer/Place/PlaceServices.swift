@@ -67,12 +67,12 @@ final class PlaceServices: Sendable {
             else { return nil }
             let device = subject.device
             let conditions = compliance.effectivePolicy(for: device, roles: subject.roles).conditions
-            var visits: [Visit] = []
-            if let earliest = fixes.map(\.recordedAt).min() {
-                visits = try await store.visitsInProgress(personID: device.personID, from: earliest, through: now)
-            }
+            // The visits in progress now (the subject carries them): a fix of the report taken
+            // just before a visit ended is judged without it, and the visit's end settles it anyway.
             let margin = Double(conditions.outsideMarginMeters)
-            let judged = fixes.map { ClassifiedFix(recordedAt: $0.recordedAt, place: map.judge($0, visits: visits, marginMeters: margin)) }
+            let judged = fixes.map {
+                ClassifiedFix(recordedAt: $0.recordedAt, place: map.judge($0, visits: subject.visits, marginMeters: margin))
+            }
             let current = subject.places.first { $0.deviceID == deviceID }
             let update = PlaceTracker.apply(judged, to: current, deviceID: deviceID, conditions: conditions, at: now)
             let accepted = update.accepted.filter { $0 }.count

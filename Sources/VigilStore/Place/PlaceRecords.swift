@@ -83,7 +83,7 @@ enum PlaceFacts {
         guard !people.isEmpty else { return nil }
         return (
             PlaceSQL.places(ofPeople: people), PlaceSQL.shiftsCovering(now, people: people),
-            PlaceSQL.visitsInProgress(people: people, from: now, through: now)
+            PlaceSQL.visitsInProgress(people: people, at: now)
         )
     }
 

@@ -247,13 +247,13 @@ enum PlaceSQL {
         return pagedByStart(statement, page)
     }
 
-    /// The visits of these people, not cancelled, in progress at some time from `from` through `through`.
-    static func visitsInProgress(people: [PersonID], from: Date, through: Date) -> SQLStatement {
+    /// The visits of these people, not cancelled, in progress at `now`.
+    static func visitsInProgress(people: [PersonID], at now: Date) -> SQLStatement {
         SQLStatement(
             """
             SELECT \(visitColumns) FROM visits WHERE person_id IN (\(placeholders(people.count)))
                 AND cancelled_at IS NULL AND starts_at <= ? AND ends_at > ?
-            """, people.map { .identifier($0) } + [.date(through), .date(from)])
+            """, people.map { .identifier($0) } + [.date(now), .date(now)])
     }
 
     /// The people with a shift opening or closing, or a visit starting, ending or cancelled, in (`after`, `through`].

@@ -92,10 +92,6 @@ public protocol ScheduleStore: Sendable {
     /// Visits in start order, of one person or everyone's.
     func visits(personID: PersonID?, _ page: PageRequest) async throws -> Page<Visit>
 
-    /// A person's visits in progress at some time between `from` and `through` (a report's fixes
-    /// span a little time).
-    func visitsInProgress(personID: PersonID, from: Date, through: Date) async throws -> [Visit]
-
     /// The people whose shift opened or closed, or whose visit started, ended or was cancelled,
     /// after `after` and by `through`: their devices are evaluated again then.
     func peopleWithScheduleChanges(after: Date, through: Date) async throws -> [PersonID]

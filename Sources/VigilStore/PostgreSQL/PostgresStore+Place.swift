@@ -169,10 +169,6 @@ extension PostgresStore {
         return Page(fetched: visits, request: page) { StartCursor.key(start: $0.startsAt, id: $0.id.rawValue) }
     }
 
-    public func visitsInProgress(personID: PersonID, from: Date, through: Date) async throws -> [Visit] {
-        try await read(PlaceSQL.visitsInProgress(people: [personID], from: from, through: through), Visit.init(stored:))
-    }
-
     public func peopleWithScheduleChanges(after: Date, through: Date) async throws -> [PersonID] {
         try await read(PlaceSQL.scheduleChanges(after: after, through: through)) { try $0.identifier(0) }
     }
