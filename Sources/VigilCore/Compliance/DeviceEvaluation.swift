@@ -167,9 +167,18 @@ extension ComplianceEvaluator {
         for subject: EvaluationSubject, compliance: ComplianceState, at now: Date, app: AppSensitivity = .phi,
         patient: String? = nil
     ) -> AccessDecision {
+        decision(
+            for: subject, compliance: compliance, at: now, app: app, patient: patient,
+            conditions: effectivePolicy(for: subject.device, roles: subject.roles).conditions)
+    }
+
+    /// The decision, with the device's conditions known already (an evaluation has its effective policy).
+    func decision(
+        for subject: EvaluationSubject, compliance: ComplianceState, at now: Date, app: AppSensitivity,
+        patient: String?, conditions: EffectiveConditions
+    ) -> AccessDecision {
         let device = subject.device
-        let conditions = effectivePolicy(for: device, roles: subject.roles).conditions
-        let place = personPlace(of: subject, at: now)
+        let place = PersonPlace(of: subject.places, staleAfter: conditions.staleAfter, at: now)
         return AccessDecision.decide(
             AccessInputs(
                 approval: device.approval, custody: device.custody, personStatus: subject.personStatus,
@@ -207,7 +216,8 @@ extension ComplianceEvaluator {
             device, roles: subject.roles, previous: recorded?.compliance ?? .notEvaluated, at: now, effective: effective,
             explain: false)
         let failures = report.failures.map(\.requirement)
-        let decision = decision(for: subject, compliance: report.status.state, at: now)
+        let decision = decision(
+            for: subject, compliance: report.status.state, at: now, app: .phi, patient: nil, conditions: effective.conditions)
 
         // One event per change: the access decision's when it changed (with the compliance that
         // changed with it), else the compliance's.
