@@ -362,6 +362,14 @@ import VigilServer
         let field: String
         /// A part of the message.
         let message: String
+
+        /// Expects reading the file to fail with this fault's line, field and message.
+        func expectRefused() throws {
+            let error = try #require(throws: PolicyFileError.self) { try PolicyFile.parse(yaml) }
+            #expect(error.line == line, "\(error)")
+            #expect(error.field == field, "\(error)")
+            #expect(error.message.contains(message), "\(error)")
+        }
     }
 
     static let faults: [Fault] = [
@@ -397,9 +405,9 @@ import VigilServer
             testDescription: "wrong format", yaml: "format: vigil-policy/2\npolicies: []\nfences: []\n", line: 1,
             field: "format", message: "must be vigil-policy/1, not 'vigil-policy/2'"),
         Fault(
-            testDescription: "unknown top-level key", yaml: "format: vigil-policy/1\npolicies: []\nfences: []\n",
-            line: 3, field: "fences",
-            message: "is not a known key; use one of format, policies, agreements, approvalRules, collection, apps"),
+            testDescription: "unknown top-level key", yaml: "format: vigil-policy/1\npolicies: []\nshifts: []\n",
+            line: 3, field: "shifts",
+            message: "is not a known key; use one of format, policies, agreements, approvalRules, collection, apps, fences"),
         Fault(
             testDescription: "missing policies", yaml: "format: vigil-policy/1\n", line: 1, field: "policies",
             message: "is required"),
@@ -1048,9 +1056,6 @@ import VigilServer
 
     @Test(arguments: faults)
     func aFaultNamesItsLineAndField(_ fault: Fault) throws {
-        let error = try #require(throws: PolicyFileError.self) { try PolicyFile.parse(fault.yaml) }
-        #expect(error.line == fault.line, "\(error)")
-        #expect(error.field == fault.field, "\(error)")
-        #expect(error.message.contains(fault.message), "\(error)")
+        try fault.expectRefused()
     }
 }

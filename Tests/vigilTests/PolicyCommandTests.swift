@@ -21,7 +21,7 @@ import FoundationNetworking
         let good = try Vigil.run(["policy", "check", "-f", Self.example])
         #expect(good.status == 0, "\(good.stderr)")
         #expect(
-            good.stdout.contains("4 valid policies, 2 agreements, approval rules, a collection matrix and 3 apps."),
+            good.stdout.contains("4 valid policies, 2 agreements, approval rules, a collection matrix, 3 apps and 2 fences."),
             "\(good.stdout)")
 
         let directory = Vigil.temporaryDirectory()
@@ -42,6 +42,7 @@ import FoundationNetworking
         defer { server.process.terminate() }
         let base = "http://127.0.0.1:\(try await server.waitForPort())"
         let connection = ["--server", base, "--token", token]
+        try await PolicyCommandFenceTests.createFacilities(PolicyCommandFenceTests.demoFacilities, base: base, token: token)
 
         let dryRun = try Vigil.run(["policy", "apply", "-f", Self.example, "--dry-run"] + connection)
         #expect(dryRun.status == 0, "\(dryRun.stderr)")
@@ -105,6 +106,7 @@ import FoundationNetworking
         defer { server.process.terminate() }
         let base = "http://127.0.0.1:\(try await server.waitForPort())"
         let connection = ["--server", base, "--token", token]
+        try await PolicyCommandFenceTests.createFacilities(PolicyCommandFenceTests.demoFacilities, base: base, token: token)
 
         let dryRun = try Vigil.run(["policy", "apply", "-f", Self.example, "--dry-run"] + connection)
         #expect(dryRun.status == 0, "\(dryRun.stderr)")

@@ -4,15 +4,16 @@ import Yams
 
 /// Vigil's configuration as code: a YAML file, `format: vigil-policy/1`, listing the security
 /// policies and, optionally, the BYOD program's documents, approval rules, collection matrix and
-/// app catalog (`Resources/hospital.yaml` is an example; `docs/compliance.md` and `docs/byod.md`
-/// describe the format).
+/// app catalog, and the facilities' fences (`Resources/hospital.yaml` is an example;
+/// `docs/compliance.md` and `docs/byod.md` describe the format).
 ///
 /// Reading is strict, because a policy that silently loses a requirement leaves devices
 /// unprotected: an unknown key, a value of the wrong type or an unknown name is an error naming
 /// the line and the field, never ignored. Versions are not part of the file; the server keeps them.
 ///
-/// The policies are always part of the file. Each BYOD section is optional: `nil` means the file
-/// does not have it, and applying the file leaves that part of the configuration as it is.
+/// The policies are always part of the file. Each other section (the BYOD sections, `fences:`) is
+/// optional: `nil` means the file does not have it, and applying the file leaves that part of the
+/// configuration as it is.
 public struct PolicyFile: Sendable, Equatable {
     /// The format this Vigil reads and writes, named by every file's `format` key.
     public static let format = "vigil-policy/1"
@@ -22,6 +23,9 @@ public struct PolicyFile: Sendable, Equatable {
 
     /// The most apps `apps:` may list.
     public static let maximumApps = 1_000
+
+    /// The most fences `fences:` may list: as many as an organization may have.
+    public static let maximumFences = Fence.maximumCount
 
     /// The security policies, in the file's order.
     public var policies: [SecurityPolicy]
@@ -41,6 +45,10 @@ public struct PolicyFile: Sendable, Equatable {
     /// are review records, kept by the server); `nil` when the file has no `apps:`.
     public var apps: [App]?
 
+    /// The facilities' fences, each named by its facility's name and its own; `nil` when the file
+    /// has no `fences:`.
+    public var fences: [FenceEntry]?
+
     /// Describes a file.
     /// - Parameters:
     ///   - policies: The security policies, in the order to write them.
@@ -48,15 +56,17 @@ public struct PolicyFile: Sendable, Equatable {
     ///   - approvalRules: The approval rules, or `nil` for a file without them.
     ///   - collection: The collection matrix, or `nil` for a file without it.
     ///   - apps: The catalog apps, or `nil` for a file without them.
+    ///   - fences: The fences, or `nil` for a file without them.
     public init(
         policies: [SecurityPolicy] = [], agreements: [AgreementDraft]? = nil, approvalRules: ApprovalRuleSets? = nil,
-        collection: CollectionMatrix? = nil, apps: [App]? = nil
+        collection: CollectionMatrix? = nil, apps: [App]? = nil, fences: [FenceEntry]? = nil
     ) {
         self.policies = policies
         self.agreements = agreements
         self.approvalRules = approvalRules
         self.collection = collection
         self.apps = apps
+        self.fences = fences
     }
 
     /// The `approvalRules:` section: the rules of each kind of personal device. A kind left out
@@ -107,6 +117,24 @@ public struct PolicyFile: Sendable, Equatable {
                 draft: CatalogAppDraft(
                     name: app.name, platforms: app.platforms, ownerships: app.ownerships, handlesPHI: app.handlesPHI,
                     required: app.required))
+        }
+    }
+
+    /// One fence of `fences:`: the facility it bounds, by name, its name and its shape. A fence is
+    /// known by these two names, so renaming one in the file makes a new fence.
+    public struct FenceEntry: Sendable, Equatable {
+        /// The name of the facility it bounds, as the server has it, such as `Mercy General Hospital`.
+        public var facility: String
+        /// Its name and shape.
+        public var draft: FenceDraft
+
+        /// Describes a fence.
+        /// - Parameters:
+        ///   - facility: The facility's name.
+        ///   - draft: The fence's name and shape.
+        public init(facility: String, draft: FenceDraft) {
+            self.facility = facility
+            self.draft = draft
         }
     }
 }

@@ -9,7 +9,8 @@ extension PolicyFile {
     /// Reads a policy file, checking its structure, its keys and types, and every value.
     /// - Parameter yaml: The file's text.
     /// - Returns: The file, with each policy ``SecurityPolicy/validated()`` and at version 1, and
-    ///   each BYOD section checked by its core type's own rules (see ``agreements``, ``apps``).
+    ///   each other section checked by its core type's own rules (see ``agreements``, ``apps``,
+    ///   ``fences(file:)``).
     /// - Throws: ``PolicyFileError`` naming the line and the field of the first fault.
     public static func parse(_ yaml: String) throws -> PolicyFile {
         let root: Node?
@@ -23,7 +24,8 @@ extension PolicyFile {
         }
         let file = LocatedNode(root, path: "")
         try checkFormat(of: file)
-        let fields = try file.mapping(keys: ["format", "policies", "agreements", "approvalRules", "collection", "apps"])
+        let fields = try file.mapping(
+            keys: ["format", "policies", "agreements", "approvalRules", "collection", "apps", "fences"])
         let policies = try fields.required("policies").uniqueItems(noun: "policies", key: "name", identity: \.name) {
             try validated(SecurityPolicy(file: $0), at: $0)
         }
@@ -31,7 +33,7 @@ extension PolicyFile {
             policies: policies, agreements: try fields["agreements"].map(agreements(file:)),
             approvalRules: try fields["approvalRules"].map { try ApprovalRuleSets(file: $0, root: file) },
             collection: try fields["collection"].map(CollectionMatrix.init(file:)),
-            apps: try fields["apps"].map(apps(file:)))
+            apps: try fields["apps"].map(apps(file:)), fences: try fields["fences"].map(fences(file:)))
     }
 
     /// The line of a field of a file, for an error found after reading it (such as by
@@ -95,7 +97,9 @@ extension SecurityPolicy {
     /// Reads a policy's keys and types from its mapping; ``validated()`` checks the values.
     fileprivate init(file item: LocatedNode) throws {
         let fields = try item.mapping(
-            keys: ["name", "description", "priority", "scope", "requirements", "gracePeriodMinutes", "escalation"],
+            keys: [
+                "name", "description", "priority", "scope", "requirements", "conditions", "gracePeriodMinutes", "escalation",
+            ],
             refused: ["version": "is assigned by the server, which counts each policy's changes: remove it"])
         self.init(
             name: try fields.required("name").text(),
@@ -104,7 +108,8 @@ extension SecurityPolicy {
             scope: try fields["scope"].map(PolicyScope.init(file:)) ?? PolicyScope(),
             requirements: try fields["requirements"].map(PolicyRequirements.init(file:)) ?? PolicyRequirements(),
             gracePeriodMinutes: try fields["gracePeriodMinutes"]?.integer(),
-            escalation: try fields["escalation"]?.sequence().map(EscalationStep.init(file:)))
+            escalation: try fields["escalation"]?.sequence().map(EscalationStep.init(file:)),
+            conditions: try fields["conditions"].map(AccessConditions.init(file:)))
     }
 }
 

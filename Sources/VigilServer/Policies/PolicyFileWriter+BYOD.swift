@@ -44,11 +44,6 @@ extension PolicyFile {
 
     /// A section that is a mapping, under its key.
     private static func section(_ key: String, _ node: Node) -> String { emit(Node([(Node(key), node)])) }
-
-    /// The lines of a text that ends with a line break, blank lines (in a block of text) included.
-    private static func lines(_ text: String) -> [String] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-    }
 }
 
 extension AgreementDraft {

@@ -6,15 +6,16 @@ import Yams
 
 extension PolicyFile {
     /// The canonical text of the file: a comment, the format, the policies in order, then the
-    /// BYOD sections the file has (``byodSections``), a blank line between sections and between
-    /// list items. Each item has its keys in a fixed order, without those left out (`nil`, a
-    /// priority of 0, an empty scope) or its version. Writing what ``parse(_:)`` returns gives the
-    /// same file back.
+    /// BYOD sections the file has (``byodSections``) and its `fences:` (``placeSections``), a
+    /// blank line between sections and between list items. Each item has its keys in a fixed
+    /// order, without those left out (`nil`, a priority of 0, an empty scope) or its version.
+    /// Writing what ``parse(_:)`` returns gives the same file back.
     /// - Returns: The YAML text.
     public func yaml() -> String {
         let header = "# Vigil policy file. Versions are kept by the server, so this file has none.\n"
             + "format: \(Self.format)\n"
-        return ([header + Self.list("policies", policies.map(\.fileNode))] + byodSections).joined(separator: "\n")
+        return ([header + Self.list("policies", policies.map(\.fileNode))] + byodSections + placeSections)
+            .joined(separator: "\n")
     }
 
     /// A list section: `key: []` when empty, else each item as a one-item list, so that a blank
@@ -29,6 +30,11 @@ extension PolicyFile {
         // The emitter fails only on events out of order, which serializing a whole tree cannot give.
         try! Yams.serialize(node: node, indent: 2, width: -1, allowUnicode: true)
     }
+
+    /// The lines of a text that ends with a line break, blank lines (in a block of text) included.
+    static func lines(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
 }
 
 extension SecurityPolicy {
@@ -39,6 +45,7 @@ extension SecurityPolicy {
         if priority != 0 { pairs.append(("priority", .number(priority))) }
         if scope != PolicyScope() { pairs.append(("scope", scope.fileNode)) }
         pairs.append(("requirements", requirements.fileNode))
+        if let conditions, !conditions.isEmpty { pairs.append(("conditions", conditions.fileNode)) }
         if let gracePeriodMinutes { pairs.append(("gracePeriodMinutes", .number(gracePeriodMinutes))) }
         if let escalation { pairs.append(("escalation", Node(escalation.map(\.fileNode)))) }
         return Node(pairs)

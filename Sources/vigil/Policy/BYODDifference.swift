@@ -13,7 +13,8 @@ enum BYODDifference {
     ///   - now: The time, which decides how the previous version is written.
     static func render(_ publication: BYODChanges.Publication, outcome: String, at now: Date) -> String {
         let old = publication.previous.map { PolicyFile.lines(of: AgreementDraft(fileOf: $0, at: now)) } ?? []
-        return heading("agreement \(publication.draft.name): \(outcome)", old, PolicyFile.lines(of: publication.draft))
+        return PolicyDifference.headed(
+            "agreement \(publication.draft.name): \(outcome)", old, PolicyFile.lines(of: publication.draft))
     }
 
     /// New BYOD settings: the lines of the approval rules and of the collection matrix that change.
@@ -24,7 +25,7 @@ enum BYODDifference {
         func lines(_ settings: BYODSettings) -> [String] {
             PolicyFile.lines(of: PolicyFile.ApprovalRuleSets(settings)) + PolicyFile.lines(of: settings.collection)
         }
-        return heading("BYOD settings: \(outcome)", lines(change.current), lines(change.desired))
+        return PolicyDifference.headed("BYOD settings: \(outcome)", lines(change.current), lines(change.desired))
     }
 
     /// An app added to the catalog or changed.
@@ -33,7 +34,7 @@ enum BYODDifference {
     ///   - outcome: What happened or would, such as "would create (version 1)".
     static func render(_ change: BYODChanges.AppChange, outcome: String) -> String {
         let old = change.current.map { PolicyFile.lines(of: PolicyFile.App($0)) } ?? []
-        return heading("app \(change.app.id): \(outcome)", old, PolicyFile.lines(of: change.app))
+        return PolicyDifference.headed("app \(change.app.id): \(outcome)", old, PolicyFile.lines(of: change.app))
     }
 
     /// Every change of a dry run, in the order they would be applied.
@@ -48,9 +49,5 @@ enum BYODDifference {
             out.append(render(change, outcome: outcome ?? "would create (version 1)"))
         }
         return out
-    }
-
-    private static func heading(_ title: String, _ old: [String], _ new: [String]) -> String {
-        ([title] + PolicyDifference.diffInContext(old, new).map { "  " + $0 }).joined(separator: "\n")
     }
 }

@@ -7,9 +7,9 @@ import VigilServer
 struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
-        abstract: "Apply, export and check the organization's policies and BYOD program as a YAML file.",
+        abstract: "Apply, export and check the organization's policies, BYOD program and fences as a YAML file.",
         discussion: """
-            The file format is described in docs/compliance.md and docs/byod.md; \
+            The file format is described in docs/compliance.md, docs/byod.md and docs/geofencing.md; \
             Sources/VigilServer/Resources/hospital.yaml is an example. `apply` and `export` talk to a running \
             server with an administrator's token; `check` reads a file offline.
 
@@ -36,6 +36,7 @@ struct PolicyCommand: AsyncParsableCommand {
             if contents.approvalRules != nil { sections.append("approval rules") }
             if contents.collection != nil { sections.append("a collection matrix") }
             if let apps = contents.apps { sections.append(count(apps.count, "app", "apps")) }
+            if let fences = contents.fences { sections.append(count(fences.count, "fence", "fences")) }
             let last = sections.removeLast()
             print("\(file): " + (sections.isEmpty ? last : sections.joined(separator: ", ") + " and " + last) + ".")
         }
@@ -44,7 +45,7 @@ struct PolicyCommand: AsyncParsableCommand {
     /// `vigil policy export`.
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the policies and BYOD program in force as a policy file.")
+            abstract: "Print the policies, BYOD program and fences in force as a policy file.")
 
         @OptionGroup var server: ServerOptions
 
@@ -53,9 +54,15 @@ struct PolicyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let file = try await server.withClient { client in
-                PolicyFile(
+                var file = PolicyFile(
                     inForce: try await client.policies(), agreements: try await client.agreements(),
                     settings: try await client.byodSettings(), apps: try await client.catalogApps(), at: Date())
+                do {
+                    file.fences = try PolicyFile.fences(inForce: try await client.fences(), facilities: try await client.facilities())
+                } catch let error as PolicyFileError {
+                    throw CommandFailure("cannot export the fences: \(error.message)")
+                }
+                return file
             }
             let yaml = file.yaml()
             guard let output else { return print(yaml, terminator: "") }
@@ -65,23 +72,27 @@ struct PolicyCommand: AsyncParsableCommand {
                 throw CommandFailure("cannot write \(output): \(error.localizedDescription)")
             }
             print(
-                "Wrote \(file.policies.count) policies, \(file.agreements?.count ?? 0) agreements, the BYOD settings "
-                    + "and \(file.apps?.count ?? 0) apps to \(output).")
+                "Wrote \(file.policies.count) policies, \(file.agreements?.count ?? 0) agreements, the BYOD settings, "
+                    + "\(file.apps?.count ?? 0) apps and \(file.fences?.count ?? 0) fences to \(output).")
         }
     }
 
     /// `vigil policy apply`.
     struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make the configuration in force that of a file: policies, then the BYOD program.",
+            abstract: "Make the configuration in force that of a file: fences, policies, then the BYOD program.",
             discussion: """
+                First the fences, if the file has them, so that policies find the fences they need: a \
+                fence is known by its facility's name and its own; a new one is created and one whose \
+                shape differs is updated (at the version read, so a concurrent change is refused). \
                 Policies in the file but not in force are created, those whose content differs are \
                 updated (their version goes up by one), and those in force but not in the file are \
                 removed. Then the BYOD sections the file has: a document whose title, text, kind or \
                 audience differs from its latest version is published as the next version; the approval \
                 rules and the collection matrix replace those in force when they differ; catalog apps are \
-                created or updated. Published documents and catalog apps that the file leaves out are \
-                reported, never removed. Applying the same file twice changes nothing. After a change the \
+                created or updated. Published documents, catalog apps and fences that the file leaves out \
+                are reported, never removed. A fence of a facility the server does not have stops the \
+                whole file before anything is written. Applying the same file twice changes nothing. After a change the \
                 whole fleet is evaluated again; its progress is shown until it is done (unless --no-wait).
                 """)
 
@@ -102,15 +113,24 @@ struct PolicyCommand: AsyncParsableCommand {
             try await server.withClient { client in
                 let current = try await client.policies()
                 let now = Date()
-                // Worked out before anything is written, so that a document the server would refuse
-                // stops the whole file.
+                // Worked out before anything is written, so that a document the server would refuse,
+                // or a fence of a facility it does not have, stops the whole file.
                 let byod: BYODChanges
+                let place: PlaceChanges
                 do {
                     byod = try BYODChanges(
                         file: desired, agreements: try await client.agreements(), settings: try await client.byodSettings(),
                         apps: try await client.catalogApps(), at: now)
+                    place = desired.fences == nil
+                        ? try PlaceChanges(file: desired, facilities: [], fences: [])
+                        : try PlaceChanges(file: desired, facilities: try await client.facilities(), fences: try await client.fences())
                 } catch let error as PolicyFileError {
                     throw PolicyFileArgument.failure(error, in: path)
+                }
+                if dryRun {
+                    FenceDifference.dryRun(place).forEach { print($0) }
+                } else {
+                    try await FenceApplication.apply(place, with: client)
                 }
                 let result = try await client.apply(desired.policies, dryRun: dryRun)
                 if !result.changes.isEmpty {
@@ -123,7 +143,8 @@ struct PolicyCommand: AsyncParsableCommand {
                     evaluation = started
                 }
                 byod.notes.forEach { print("note: \($0)") }
-                guard !result.changes.isEmpty || !byod.isEmpty else {
+                place.notes.forEach { print("note: \($0)") }
+                guard !result.changes.isEmpty || !byod.isEmpty || !place.isEmpty else {
                     return print("No changes: the configuration in force is that of the file.")
                 }
                 if dryRun { return print("Dry run: nothing was applied.") }

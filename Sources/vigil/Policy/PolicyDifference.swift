@@ -27,6 +27,17 @@ enum PolicyDifference {
             .map(String.init).drop { !$0.hasPrefix("  - name:") && !$0.hasPrefix("- name:") }.map { $0 }
     }
 
+    /// A heading, then the lines that change between two texts of a policy file, in context
+    /// (``diffInContext(_:_:)``), indented below it.
+    /// - Parameters:
+    ///   - title: The heading, such as `app org.hospital.ehr: would create (version 1)`.
+    ///   - old: The lines as they are; none for something new.
+    ///   - new: The lines as they will be.
+    /// - Returns: The text, without a final line break.
+    static func headed(_ title: String, _ old: [String], _ new: [String]) -> String {
+        ([title] + diffInContext(old, new).map { "  " + $0 }).joined(separator: "\n")
+    }
+
     /// A line diff by longest common subsequence; unchanged lines are left out.
     static func diff(_ old: [String], _ new: [String]) -> [String] {
         align(old, new).compactMap { line in
