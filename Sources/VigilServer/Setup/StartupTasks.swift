@@ -81,10 +81,12 @@ struct StartupTasks {
                     target: AuditTarget(type: "policy", id: change.name), outcome: .success, reason: "demo hospital")
             })
         let byod = try await DemoHospital.loadBYOD(file, into: store, at: now)
+        let place = try await DemoHospital.loadFences(file, into: store, at: now)
         logger.notice(
             """
             Loaded the demo hospital: \(seed.facilities.count) facilities, \(seed.people.count) people, \
-            \(changes.count) policies, \(byod.publications.count) BYOD agreements, \(byod.apps.count) catalog apps
+            \(changes.count) policies, \(byod.publications.count) BYOD agreements, \(byod.apps.count) catalog apps, \
+            \(place.fences.count) fences
             """)
         if let secret {
             let path = (configuration.dataDirectory as NSString).appendingPathComponent(Self.demoTokenFileName)
