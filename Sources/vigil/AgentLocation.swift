@@ -21,13 +21,13 @@ extension AgentCommand {
 
         @OptionGroup var state: StateOptions
 
-        @Option(help: "Degrees north of the equator, -90 to 90.")
+        @Option(parsing: .unconditional, help: "Degrees north of the equator, -90 to 90.")
         var latitude: Double
 
-        @Option(help: "Degrees east of Greenwich, -180 to 180 (west is negative).")
+        @Option(parsing: .unconditional, help: "Degrees east of Greenwich, -180 to 180 (west is negative).")
         var longitude: Double
 
-        @Option(help: "The radius of uncertainty in meters, 0 to 100000, at 68 % confidence as phones report it.")
+        @Option(parsing: .unconditional, help: "The radius of uncertainty in meters, 0 to 100000, at 68 % confidence as phones report it.")
         var accuracy: Double = 10
 
         @Option(help: "Where the fix came from: \(FixSource.allCases.map(\.rawValue).joined(separator: ", ")).")

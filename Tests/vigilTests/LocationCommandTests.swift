@@ -90,17 +90,17 @@ import FoundationNetworking
         // One outside fix: the dwell time has not passed, so the place and the access stay.
         #expect(outside.stdout.contains("place: inside (facility \(facilityID)) — access allowed"), "\(outside.stdout)")
 
-        // Walks of 8 s, 4 s outside against a dwell time of 2 s: every device goes out and comes back.
+        // Walks of 10 s, 5 s outside against a dwell time of 2 s: every device goes out and comes back.
         let simulated = try Vigil.run([
-            "simulate", "--server", base, "--token", token, "--devices", "3", "--duration", "12", "--interval", "0.5",
-            "--moving", "--walk-period", "8", "--json",
+            "simulate", "--server", base, "--token", token, "--devices", "3", "--duration", "15", "--interval", "0.5",
+            "--moving", "--walk-period", "10", "--json",
         ])
         #expect(simulated.status == 0, "\(simulated.stderr)")
         #expect(simulated.stdout.contains("walked outside: access denied"), "\(simulated.stdout)")
         #expect(simulated.stdout.contains("back inside: access allowed"), "\(simulated.stdout)")
         let summary = try FleetCommandTests.lastLineJSON(simulated.stdout)
         let reports = try #require(summary["locationReports"] as? [String: Any])
-        #expect((reports["requests"] as? Int ?? 0) >= 3 * 12)
+        #expect((reports["requests"] as? Int ?? 0) >= 3 * 15)
         #expect(reports["errors"] as? Int == 0)
 
         let bench = try Vigil.run([
