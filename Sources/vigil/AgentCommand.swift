@@ -15,7 +15,9 @@ struct AgentCommand: AsyncParsableCommand {
             The device's identity, including its private key, is kept in ./vigil-agent/identity.json \
             (mode 0600) unless --state-dir says otherwise.
             """,
-        subcommands: [Enroll.self, Run.self, Emergency.self, Agreements.self, Provisioning.self, Privacy.self])
+        subcommands: [
+            Enroll.self, Run.self, Location.self, Emergency.self, Agreements.self, Provisioning.self, Privacy.self,
+        ])
 
     /// Where the agent keeps its identity: the option every subcommand shares.
     struct StateOptions: ParsableArguments {

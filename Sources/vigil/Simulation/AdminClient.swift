@@ -29,6 +29,34 @@ struct AdminClient: Sendable {
         return created.code
     }
 
+    /// Creates a clinician for one simulated device, so that its place is its person's alone
+    /// (a person's place follows whichever of their devices moved last).
+    /// - Parameters:
+    ///   - index: The device's number in the fleet.
+    ///   - run: A tag of this run, which keeps the e-mail addresses unique across runs.
+    func createSimulatedPerson(index: Int, run: String) async throws -> PersonID {
+        struct Created: Decodable { let id: PersonID }
+        struct Body: Encodable {
+            let name: String
+            let email: String
+            let affiliation = "employee"
+            let roles = ["clinician"]
+        }
+        let body = Body(name: "Simulated clinician \(index)", email: "sim-\(run)-\(index)@simulated.invalid")
+        let created: Created = try await call("POST", "/api/v1/people", body: try JSONEncoder().encode(body), expecting: 201)
+        return created.id
+    }
+
+    /// Every facility fence of the server, read from `GET /api/v1/fences`: its name (or ID) and shape.
+    func fences() async throws -> [(name: String, shape: FenceShape)] {
+        let collection: GeoJSON.FeatureCollection = try await call("GET", "/api/v1/fences", body: nil, expecting: 200)
+        return try collection.features.map { feature in
+            var name = feature.id ?? "unnamed"
+            if case .string(let named) = feature.properties["name"] { name = named }
+            return (name, try FenceShape(feature: feature))
+        }
+    }
+
     /// The server's URL for `path`, which may carry a query.
     func url(_ path: String) throws -> URL {
         let base = serverURL.absoluteString.hasSuffix("/") ? String(serverURL.absoluteString.dropLast()) : serverURL.absoluteString

@@ -7,7 +7,10 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a named benchmark and print its figures.",
         discussion: "Every benchmark, its command and the figures last measured are in docs/benchmarks.md.",
-        subcommands: [BenchCheckIn.self, BenchLedger.self, BenchDecision.self, BenchReevaluate.self, BenchGeofence.self])
+        subcommands: [
+            BenchCheckIn.self, BenchLocation.self, BenchLedger.self, BenchDecision.self, BenchReevaluate.self,
+            BenchGeofence.self,
+        ])
 }
 
 /// `vigil bench checkin`: authenticated check-ins per second against the HTTP stack's ceiling.

@@ -36,6 +36,11 @@ struct FleetOptions: ParsableArguments {
         return url
     }
 
+    /// The administrator's client for a call made before the fleet's HTTP client exists.
+    func standaloneAdmin() throws -> AdminClient {
+        AdminClient(serverURL: try serverURL(), token: try resolvedToken(), transport: URLSessionTransport())
+    }
+
     /// The token from the option or `VIGIL_TOKEN`.
     func resolvedToken() throws -> String {
         guard let token = token ?? Environment.value("VIGIL_TOKEN") else {
@@ -52,8 +57,11 @@ struct FleetOptions: ParsableArguments {
     }
 
     /// Enrolls `devices` devices, showing progress, and hands the fleet to `body` with its HTTP client.
+    /// - Parameter onePersonPerDevice: Whether each device gets a new simulated person of its own
+    ///   instead of the token's owner (see ``SimulatedFleet/enroll(count:serverURL:admin:transport:concurrency:misbehaving:onePersonPerDevice:progress:)``).
     func withFleet<Result: Sendable>(
-        devices: Int, connections: Int, _ body: @Sendable (SimulatedFleet, AsyncHTTPClientTransport) async throws -> Result
+        devices: Int, connections: Int, onePersonPerDevice: Bool = false,
+        _ body: @Sendable (SimulatedFleet, AsyncHTTPClientTransport) async throws -> Result
     ) async throws -> Result {
         let client = AsyncHTTPClientTransport.makeClient(connections: connections)
         let transport = AsyncHTTPClientTransport(client: client)
@@ -67,7 +75,7 @@ struct FleetOptions: ParsableArguments {
             do {
                 fleet = try await SimulatedFleet.enroll(
                     count: devices, serverURL: try serverURL(), admin: admin, transport: transport,
-                    concurrency: min(32, connections), misbehaving: misbehave,
+                    concurrency: min(32, connections), misbehaving: misbehave, onePersonPerDevice: onePersonPerDevice,
                     progress: { count in enrolled.withLockedValue { $0 = count } })
             } catch {
                 ticker.cancel()

@@ -25,6 +25,20 @@ final class LatencyRecorder: Sendable {
         }
     }
 
+    /// Runs one request, timing and recording it.
+    /// - Returns: Its answer, or `nil` when it failed (the error is recorded).
+    func timing<Answer>(_ request: () async throws -> Answer) async -> Answer? {
+        let start = ContinuousClock.now
+        do {
+            let answer = try await request()
+            record(seconds: SimulatedFleet.seconds(since: start))
+            return answer
+        } catch {
+            record(seconds: SimulatedFleet.seconds(since: start), error: error)
+            return nil
+        }
+    }
+
     /// Requests and errors so far.
     var counts: (requests: Int, errors: Int) { totals.withLockedValue { ($0.requests, $0.errors) } }
 

@@ -15,6 +15,13 @@ struct ProgressLine: Sendable {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
+    /// Prints `text` as a line of standard output, first clearing the progress line when both go
+    /// to the same terminal, so that the next progress update is drawn below it.
+    func interject(_ text: String) {
+        let clear = isTerminal && isatty(STDOUT_FILENO) == 1 ? "\r\u{1B}[2K" : ""
+        FileHandle.standardOutput.write(Data((clear + text + "\n").utf8))
+    }
+
     /// Calls `text` every second (every five when not on a terminal) and shows it, until cancelled.
     func keepShowing(_ text: @escaping @Sendable () -> String) -> Task<Void, Never> {
         let period = isTerminal ? 1 : 5

@@ -6,21 +6,27 @@ import VigilCore
 /// enrolled through the real protocol with invitations an administrator's token creates.
 struct SimulatedFleet: Sendable {
     struct Member: Sendable {
+        /// The device's number in the fleet, 0 to one less than the fleet's size.
+        let index: Int
         let profile: SimulatedDevice
         let client: AgentClient
     }
 
     let members: [Member]
 
-    /// Enrolls `count` devices for the token's owner, `concurrency` at a time.
+    /// Enrolls `count` devices, `concurrency` at a time, for the token's owner or each for a new
+    /// simulated clinician of its own.
     /// - Parameters:
     ///   - misbehaving: A flaw every device reports, instead of one device in six.
+    ///   - onePersonPerDevice: Whether each device gets a person of its own (created with the
+    ///     token), so that its place is not shared with the rest of the fleet.
     ///   - progress: Called with the number enrolled so far.
     static func enroll(
         count: Int, serverURL: URL, admin: AdminClient, transport: any AgentTransport, concurrency: Int,
-        misbehaving: PostureFlaw? = nil, progress: @escaping @Sendable (Int) -> Void
+        misbehaving: PostureFlaw? = nil, onePersonPerDevice: Bool = false, progress: @escaping @Sendable (Int) -> Void
     ) async throws -> SimulatedFleet {
-        let personID = try await admin.me()
+        let owner = try await admin.me()
+        let run = String(UUID().uuidString.prefix(8)).lowercased()
         let members = try await withThrowingTaskGroup(of: Member.self) { group in
             var members: [Member] = []
             members.reserveCapacity(count)
@@ -30,12 +36,13 @@ struct SimulatedFleet: Sendable {
                 next += 1
                 group.addTask {
                     let profile = SimulatedDevice(index: index, misbehaving: misbehaving)
+                    let personID = onePersonPerDevice ? try await admin.createSimulatedPerson(index: index, run: run) : owner
                     let code = try await admin.invite(
                         personID, ownership: profile.ownership, deviceClass: profile.deviceClass)
                     let (client, _) = try await AgentClient.enroll(
                         serverURL: serverURL, code: code, facts: profile.facts, store: MemoryIdentityStore(),
                         transport: transport)
-                    return Member(profile: profile, client: client)
+                    return Member(index: index, profile: profile, client: client)
                 }
             }
             while next < min(count, concurrency) { addTask() }
@@ -71,22 +78,31 @@ struct SimulatedFleet: Sendable {
         }
     }
 
-    /// `workers` loops check in as fast as the server answers, each cycling through its share
-    /// of the devices (so that one device's requests never overlap), until `deadline`.
-    func runFlatOut(workers: Int, until deadline: ContinuousClock.Instant, recorder: LatencyRecorder) async {
+    /// `workers` loops send `request` as fast as the server answers, each cycling through its
+    /// share of the devices (so that one device's requests never overlap), until `deadline`.
+    /// - Parameter request: Sends one device's request of the given round and records it.
+    func runFlatOut(
+        workers: Int, until deadline: ContinuousClock.Instant,
+        _ request: @escaping @Sendable (_ member: Member, _ round: Int) async -> Void
+    ) async {
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<min(workers, members.count) {
                 let share = stride(from: worker, to: members.count, by: workers).map { members[$0] }
                 group.addTask {
                     var round = 0
                     while ContinuousClock.now < deadline {
-                        for member in share where ContinuousClock.now < deadline {
-                            await Self.checkIn(member, number: round, recorder: recorder)
-                        }
+                        for member in share where ContinuousClock.now < deadline { await request(member, round) }
                         round += 1
                     }
                 }
             }
+        }
+    }
+
+    /// `workers` loops check in as fast as the server answers, until `deadline`.
+    func runFlatOut(workers: Int, until deadline: ContinuousClock.Instant, recorder: LatencyRecorder) async {
+        await runFlatOut(workers: workers, until: deadline) { member, round in
+            await Self.checkIn(member, number: round, recorder: recorder)
         }
     }
 
@@ -105,14 +121,11 @@ struct SimulatedFleet: Sendable {
         return recorder.summary(elapsed: Self.seconds(since: start))
     }
 
-    static func checkIn(_ member: Member, number: Int, recorder: LatencyRecorder) async {
-        let start = ContinuousClock.now
-        do {
-            _ = try await member.client.checkIn(member.profile.posture(checkIn: number))
-            recorder.record(seconds: seconds(since: start))
-        } catch {
-            recorder.record(seconds: seconds(since: start), error: error)
-        }
+    /// Checks `member` in once and records it.
+    /// - Returns: The server's answer, or `nil` when the check-in failed.
+    @discardableResult
+    static func checkIn(_ member: Member, number: Int, recorder: LatencyRecorder) async -> CheckInResponse? {
+        await recorder.timing { try await member.client.checkIn(member.profile.posture(checkIn: number)) }
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
