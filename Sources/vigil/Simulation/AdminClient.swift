@@ -47,16 +47,6 @@ struct AdminClient: Sendable {
         return created.id
     }
 
-    /// Every facility fence of the server, read from `GET /api/v1/fences`: its name (or ID) and shape.
-    func fences() async throws -> [(name: String, shape: FenceShape)] {
-        let collection: GeoJSON.FeatureCollection = try await call("GET", "/api/v1/fences", body: nil, expecting: 200)
-        return try collection.features.map { feature in
-            var name = feature.id ?? "unnamed"
-            if case .string(let named) = feature.properties["name"] { name = named }
-            return (name, try FenceShape(feature: feature))
-        }
-    }
-
     /// The server's URL for `path`, which may carry a query.
     func url(_ path: String) throws -> URL {
         let base = serverURL.absoluteString.hasSuffix("/") ? String(serverURL.absoluteString.dropLast()) : serverURL.absoluteString

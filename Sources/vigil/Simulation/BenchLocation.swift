@@ -41,7 +41,7 @@ struct BenchLocation: AsyncParsableCommand {
         let concurrency = concurrency
         let serverURL = try fleet.serverURL()
         let course = try await fleet.standaloneAdmin().fences().first.map {
-            FleetCourse.walking(around: $0.shape, named: $0.name, periodSeconds: walkPeriod, devices: devices)
+            FleetCourse.walking(around: $0.draft.shape, named: $0.draft.name, periodSeconds: walkPeriod, devices: devices)
         } ?? .fixedPoints(devices: devices)
         let report = try await fleet.withFleet(devices: devices, connections: concurrency, onePersonPerDevice: true) {
             fleet, transport in

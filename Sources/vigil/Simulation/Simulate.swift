@@ -64,7 +64,7 @@ struct Simulate: AsyncParsableCommand {
     /// The course of a moving fleet: a walk across the edge of the server's first fence.
     /// - Throws: A ``CommandFailure`` that says how to draw a fence when the server has none.
     func movingCourse(devices: Int) async throws -> FleetCourse {
-        guard let fence = try await fleet.standaloneAdmin().fences().first else {
+        guard let fence = try await fleet.standaloneAdmin().fences().first?.draft else {
             throw CommandFailure(
                 "--moving needs a fence, and the server has none: draw one with POST /api/v1/facilities/{id}/fences "
                     + "(a GeoJSON Feature with a Polygon, a MultiPolygon or a Point with a radius)")
