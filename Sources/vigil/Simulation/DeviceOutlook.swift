@@ -33,7 +33,7 @@ struct DeviceOutlook: Sendable, Equatable {
         case .inside: "inside"
         case .outside: "outside"
         case .visit: "at a home visit"
-        case .unknown: "near the fence's edge (place unknown)"
+        case .unknown: "where the server cannot tell yet (place unknown)"
         case .stale: "without a recent fix (place stale)"
         }
     }

@@ -15,11 +15,12 @@ struct ProgressLine: Sendable {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    /// Prints `text` as a line of standard output, first clearing the progress line when both go
+    /// Prints `text` as a line of standard output, flushed at once, first clearing the progress line when both go
     /// to the same terminal, so that the next progress update is drawn below it.
     func interject(_ text: String) {
         let clear = isTerminal && isatty(STDOUT_FILENO) == 1 ? "\r\u{1B}[2K" : ""
-        FileHandle.standardOutput.write(Data((clear + text + "\n").utf8))
+        print(clear + text)
+        fflush(nil)
     }
 
     /// Calls `text` every second (every five when not on a terminal) and shows it, until cancelled.
