@@ -46,11 +46,9 @@ enum ComplianceSQL {
     /// with their person's roles, status, affiliation and accepted agreements, their recorded
     /// evaluation and the emergency access active at `now` that lasts longest, if any.
     static func subjects(after: DeviceID?, deviceID: DeviceID?, limit: Int, at now: Date) -> SQLStatement {
-        let deviceColumns = DeviceColumns.device.split(separator: ",")
-            .map { "d." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
         var statement = SQLStatement(
             """
-            SELECT \(deviceColumns), p.roles, p.status, \(accessColumns),
+            SELECT \(qualifiedDeviceColumns), p.roles, p.status, \(accessColumns),
                 e.id, e.expires_at, p.affiliation, pa.accepted
             FROM devices d JOIN people p ON p.id = d.person_id LEFT JOIN device_access a ON a.device_id = d.id
             LEFT JOIN person_agreements pa ON pa.person_id = d.person_id
@@ -68,6 +66,10 @@ enum ComplianceSQL {
         }
         return statement
     }
+
+    /// The device's columns, each qualified with `d.`: built once, not at every evaluation.
+    static let qualifiedDeviceColumns = DeviceColumns.device.split(separator: ",")
+        .map { "d." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
 
     static let accessColumns = """
         a.compliance, a.failing_since, a.grace_until, a.failures, a.denials, a.notes, a.decision_changed_at, \

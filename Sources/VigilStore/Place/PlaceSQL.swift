@@ -52,6 +52,10 @@ enum PlaceSQL {
         outside_fixes, outside_at, revision
         """
 
+    /// The place columns, each qualified with `p.`: built once.
+    static let qualifiedPlaceColumns = placeColumns.split(separator: ",")
+        .map { "p." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+
     static func place(deviceID: DeviceID) -> SQLStatement {
         SQLStatement("SELECT \(placeColumns) FROM device_places WHERE device_id = ?", [.identifier(deviceID)])
     }
@@ -60,8 +64,7 @@ enum PlaceSQL {
     static func places(ofPeople people: [PersonID]) -> SQLStatement {
         SQLStatement(
             """
-            SELECT \(placeColumns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
-                d.person_id
+            SELECT \(qualifiedPlaceColumns), d.person_id
             FROM device_places p JOIN devices d ON d.id = p.device_id
             WHERE d.retired_at IS NULL AND d.person_id IN (\(placeholders(people.count)))
             """, people.map { .identifier($0) })
