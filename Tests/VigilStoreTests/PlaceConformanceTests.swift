@@ -45,11 +45,11 @@ import VigilTestSupport
     }
 
     static func report(
-        _ place: DevicePlace, replacing: Int64?, next: Date? = nil, transitions: [PlaceTransition] = [],
+        _ place: DevicePlace, of person: PersonID, replacing: Int64?, next: Date? = nil, transitions: [PlaceTransition] = [],
         fixes: [LocationFix] = [], at time: Date
     ) -> PlaceReport {
         PlaceReport(
-            place: place, replacesRevision: replacing, nextChange: next, transitions: transitions, fixesToKeep: fixes,
+            place: place, personID: person, replacesRevision: replacing, nextChange: next, transitions: transitions, fixesToKeep: fixes,
             receivedAt: time)
     }
 
@@ -64,10 +64,10 @@ import VigilTestSupport
                 deviceID: device.id, state: .inside, facilityID: facility, fenceID: FenceID(rawValue: "fen_x"),
                 changedAt: time, lastFixAt: time, revision: 1)
             let entered = PlaceTransition(deviceID: device.id, from: nil, to: .inside, facilityID: facility, visitID: nil, at: time)
-            #expect(try await store.recordPlaceReports([Self.report(place, replacing: nil, transitions: [entered], at: time)]) == [true])
+            #expect(try await store.recordPlaceReports([Self.report(place, of: device.personID, replacing: nil, transitions: [entered], at: time)]) == [true])
             #expect(try await store.devicePlace(deviceID: device.id) == place)
             // A second first write loses: another report wrote first.
-            #expect(try await store.recordPlaceReports([Self.report(place, replacing: nil, at: time)]) == [false])
+            #expect(try await store.recordPlaceReports([Self.report(place, of: device.personID, replacing: nil, at: time)]) == [false])
 
             var outside = place
             outside.state = .outside
@@ -78,8 +78,8 @@ import VigilTestSupport
             outside.revision = 2
             let left = PlaceTransition(deviceID: device.id, from: .inside, to: .outside, facilityID: nil, visitID: nil, at: outside.changedAt)
             let written = try await store.recordPlaceReports([
-                Self.report(outside, replacing: 1, transitions: [left], at: time),
-                Self.report(outside, replacing: 1, at: time),
+                Self.report(outside, of: device.personID, replacing: 1, transitions: [left], at: time),
+                Self.report(outside, of: device.personID, replacing: 1, at: time),
             ])
             #expect(written == [true, false])
             #expect(try await store.devicePlace(deviceID: device.id) == outside)
@@ -103,7 +103,7 @@ import VigilTestSupport
                     recordedAt: time.addingTimeInterval(Double(index) * -86_400 * 20), source: .gps)
             }
             let place = DevicePlace(deviceID: device.id, state: .unknown, changedAt: time, lastFixAt: time, revision: 1)
-            #expect(try await store.recordPlaceReports([Self.report(place, replacing: nil, fixes: fixes, at: time)]) == [true])
+            #expect(try await store.recordPlaceReports([Self.report(place, of: device.personID, replacing: nil, fixes: fixes, at: time)]) == [true])
             let kept = try await store.locationFixes(deviceID: device.id, .first)
             #expect(kept.items.map(\.recordedAt) == fixes.map(\.recordedAt))
             #expect(abs((kept.items.first?.latitude ?? 0) - 41.8781234) < 1e-7)
@@ -123,7 +123,7 @@ import VigilTestSupport
             let time = Fixtures.now
             let (device, _) = try await Fixtures.enrollDevice(for: Fixtures.person(.clinician), in: store)
             let place = DevicePlace(deviceID: device.id, state: .inside, changedAt: time, lastFixAt: time, revision: 1)
-            _ = try await store.recordPlaceReports([Self.report(place, replacing: nil, next: time.addingTimeInterval(60), at: time)])
+            _ = try await store.recordPlaceReports([Self.report(place, of: device.personID, replacing: nil, next: time.addingTimeInterval(60), at: time)])
             #expect(try await store.placesChanging(by: time.addingTimeInterval(59), limit: 10) == [])
             #expect(try await store.placesChanging(by: time.addingTimeInterval(60), limit: 10) == [place])
             try await store.rescheduleChanges([(place, nil)])
@@ -220,7 +220,7 @@ import VigilTestSupport
             let phonePlace = DevicePlace(deviceID: phone.id, state: .outside, changedAt: time, lastFixAt: time, revision: 1)
             let otherPlace = DevicePlace(deviceID: other.id, state: .inside, changedAt: time, lastFixAt: time, revision: 1)
             _ = try await store.recordPlaceReports([
-                Self.report(phonePlace, replacing: nil, at: time), Self.report(otherPlace, replacing: nil, at: time),
+                Self.report(phonePlace, of: phone.personID, replacing: nil, at: time), Self.report(otherPlace, of: other.personID, replacing: nil, at: time),
             ])
             let now = try ShiftDraft(
                 personID: nurse.id, facilityID: facility.id, startsAt: time.addingTimeInterval(-3_600), endsAt: time.addingTimeInterval(3_600)

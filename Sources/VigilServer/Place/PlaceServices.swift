@@ -83,7 +83,7 @@ final class PlaceServices: Sendable {
                     ? zip(fixes, update.accepted).filter(\.1).map(\.0) : []
                 let written = try await reports.submit(
                     PlaceReport(
-                        place: place, replacesRevision: current?.revision,
+                        place: place, personID: device.personID, replacesRevision: current?.revision,
                         nextChange: place.nextChange(staleAfter: conditions.staleAfter), transitions: update.transitions,
                         fixesToKeep: kept, receivedAt: now))
                 guard written else { continue }
@@ -125,7 +125,7 @@ final class PlaceServices: Sendable {
                 let next = settled.nextChange(staleAfter: conditions.staleAfter).flatMap { $0 > now ? $0 : nil }
                 _ = try await reports.submit(
                     PlaceReport(
-                        place: settled, replacesRevision: place.revision, nextChange: next, transitions: update.transitions,
+                        place: settled, personID: subject.device.personID, replacesRevision: place.revision, nextChange: next, transitions: update.transitions,
                         fixesToKeep: [], receivedAt: now))
             } else {
                 rescheduled.append((place, place.nextChange(staleAfter: conditions.staleAfter).flatMap { $0 > now ? $0 : nil }))

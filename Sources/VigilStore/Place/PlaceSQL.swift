@@ -64,9 +64,9 @@ enum PlaceSQL {
     static func places(ofPeople people: [PersonID]) -> SQLStatement {
         SQLStatement(
             """
-            SELECT \(qualifiedPlaceColumns), d.person_id
+            SELECT \(qualifiedPlaceColumns), p.person_id
             FROM device_places p JOIN devices d ON d.id = p.device_id
-            WHERE d.retired_at IS NULL AND d.person_id IN (\(placeholders(people.count)))
+            WHERE p.person_id IN (\(placeholders(people.count))) AND d.retired_at IS NULL
             """, people.map { .identifier($0) })
     }
 
@@ -82,10 +82,10 @@ enum PlaceSQL {
         guard let previous = report.replacesRevision else {
             return SQLStatement(
                 """
-                INSERT INTO device_places (device_id, state, facility_id, fence_id, visit_id, visit_until, changed_at,
-                    last_fix_at, outside_since, outside_fixes, outside_at, next_change_at, revision)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO NOTHING RETURNING device_id
-                """, [.identifier(place.deviceID)] + values)
+                INSERT INTO device_places (device_id, person_id, state, facility_id, fence_id, visit_id, visit_until,
+                    changed_at, last_fix_at, outside_since, outside_fixes, outside_at, next_change_at, revision)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO NOTHING RETURNING device_id
+                """, [.identifier(place.deviceID), .identifier(report.personID)] + values)
         }
         return SQLStatement(
             """

@@ -101,6 +101,8 @@ public protocol ScheduleStore: Sendable {
 public struct PlaceReport: Sendable, Equatable {
     /// The device's new place; its ``DevicePlace/revision`` is one more than the one it replaces.
     public var place: DevicePlace
+    /// The device's person, kept with the place so that a person's places are found at once.
+    public var personID: PersonID
     /// The revision it replaces; `nil` when the device had no place.
     public var replacesRevision: Int64?
     /// When its place changes next without a fix, for the sweep.
@@ -114,10 +116,11 @@ public struct PlaceReport: Sendable, Equatable {
 
     /// Describes a report's outcome.
     public init(
-        place: DevicePlace, replacesRevision: Int64?, nextChange: Date?, transitions: [PlaceTransition],
-        fixesToKeep: [LocationFix], receivedAt: Date
+        place: DevicePlace, personID: PersonID, replacesRevision: Int64?, nextChange: Date?,
+        transitions: [PlaceTransition], fixesToKeep: [LocationFix], receivedAt: Date
     ) {
         self.place = place
+        self.personID = personID
         self.replacesRevision = replacesRevision
         self.nextChange = nextChange
         self.transitions = transitions

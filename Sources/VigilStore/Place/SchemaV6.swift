@@ -22,6 +22,7 @@ enum SchemaV6 {
         """
         CREATE TABLE device_places (
             device_id TEXT PRIMARY KEY NOT NULL REFERENCES devices(id),
+            person_id TEXT NOT NULL REFERENCES people(id),
             state TEXT NOT NULL,
             facility_id TEXT,
             fence_id TEXT,
@@ -37,6 +38,9 @@ enum SchemaV6 {
         )
         """,
         "CREATE INDEX device_places_next_change ON device_places(next_change_at)",
+        // A person's places are read at every evaluation: by the place's own person column, so
+        // that a person with many devices and no places costs nothing.
+        "CREATE INDEX device_places_person ON device_places(person_id)",
         """
         CREATE TABLE place_transitions (
             device_id TEXT NOT NULL REFERENCES devices(id),
