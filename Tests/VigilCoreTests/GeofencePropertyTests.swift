@@ -2,24 +2,6 @@ import Foundation
 import Testing
 @testable import VigilCore
 
-/// SplitMix64: a small deterministic generator, so that a failing case can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func uniform(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &self) }
-    mutating func chance(_ probability: Double) -> Bool { uniform(0...1) < probability }
-}
-
 /// Random fences and fixes around them.
 enum FenceGenerator {
     /// The open ring of a star-shaped polygon about a centre: `count` vertices at evenly spread

@@ -39,7 +39,7 @@ struct BenchGeofence: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var random = BenchRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let frame = LocalProjection(originLatitude: 41.88, originLongitude: -87.63)
         let half = side / 2
         let points = (0..<fixes).map { _ in
@@ -68,7 +68,7 @@ struct BenchGeofence: AsyncParsableCommand {
     }
 
     /// A star-shaped fence of 64 vertices, each at a random distance within ±20% of the radius.
-    static func star(frame: LocalProjection, center: SIMD2<Double>, radius: Double, using random: inout BenchRandom) throws -> FenceShape {
+    static func star(frame: LocalProjection, center: SIMD2<Double>, radius: Double, using random: inout SplitMix64) throws -> FenceShape {
         let ring = (0..<64).map { index in
             let angle = Double(index) * 2 * Double.pi / 64
             return frame.unproject(center + SIMD2(cos(angle), sin(angle)) * radius * random.uniform(0.8...1.2))
@@ -121,23 +121,6 @@ struct BenchGeofence: AsyncParsableCommand {
         }
         return GeofenceBruteForce(fixes: points.count, fixesPerSecond: Double(points.count) / seconds, disagreements: disagreements)
     }
-}
-
-/// SplitMix64, so that a run's fences and fixes are the same for the same seed.
-struct BenchRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func uniform(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &self) }
 }
 
 /// The figures of one phase of `vigil bench geofence`.

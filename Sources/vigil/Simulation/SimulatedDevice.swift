@@ -30,7 +30,7 @@ struct SimulatedDevice: Sendable {
     /// The `index`th device of a simulated fleet: the same index gives the same device.
     /// - Parameter misbehaving: A flaw every device reports, instead of one device in six.
     init(index: Int, misbehaving: PostureFlaw? = nil) {
-        var random = SplitMix64(seed: UInt64(index))
+        var random = SplitMix64(seed: UInt64(index) &+ 0x9E37_79B9_7F4A_7C15)
         let model = Self.models[Int(random.next() % UInt64(Self.models.count))]
         let roll = random.next() % 100
         ownership = roll < 60 ? .corporate : roll < 85 ? .byod : .shared
@@ -58,21 +58,5 @@ struct SimulatedDevice: Sendable {
             ])
         flaw?.apply(to: &posture)
         return posture
-    }
-}
-
-/// A small, fast, seeded random number generator (SplitMix64), so that a simulated fleet is the
-/// same every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
