@@ -195,6 +195,43 @@ import VigilTestSupport
     }
 
     @Test(arguments: StoreBackend.available)
+    func aFenceIsReplacedOnlyFromTheVersionReadAndRemoved(_ backend: StoreBackend) async throws {
+        try await TestServer.run(backend) { server in
+            let facility = try await Self.facilityWithCampus(server)
+            let listed = try await server.send(.get, "/api/v1/facilities/\(facility)/fences", as: .clinician).json()
+            let feature = try #require((listed["features"] as? [[String: Any]])?.first)
+            let id = try #require(feature["id"] as? String)
+            let renamed = Self.campus.replacingOccurrences(of: "Main campus", with: "Whole campus")
+            let replaced = try await server.send(.put, "/api/v1/fences/\(id)?version=1", as: .admin, body: renamed)
+            #expect(replaced.status == .ok, "\(replaced.text)")
+            #expect(((try replaced.json()["properties"]) as? [String: Any])?["version"] as? Double == 2)
+            // A change made from the version read before is refused, and changes nothing.
+            let stale = try await server.send(.put, "/api/v1/fences/\(id)?version=1", as: .admin, body: Self.campus)
+            #expect(stale.status == .conflict)
+            let shown = try await server.send(.get, "/api/v1/fences/\(id)", as: .auditor).json()
+            #expect((shown["properties"] as? [String: Any])?["name"] as? String == "Whole campus")
+            #expect(try await server.send(.put, "/api/v1/fences/\(id)", as: .admin, body: Self.campus).status == .badRequest)
+
+            #expect(try await server.send(.delete, "/api/v1/fences/\(id)", as: .admin).status == .noContent)
+            #expect(try await server.send(.get, "/api/v1/fences/\(id)", as: .admin).status == .notFound)
+            #expect(try await server.send(.delete, "/api/v1/fences/\(id)", as: .admin).status == .notFound)
+        }
+    }
+
+    @Test func aPersonalDevicesFixesAreNeverKeptSoThereAreNoneToRead() async throws {
+        try await TestServer.run { server in
+            var phone = try await TestDevice.enrolled(server, for: server.cast.person(.clinician), ownership: .byod)
+            _ = try await Self.report(server, &phone, [Self.fix(Self.inside, secondsAgo: 5)])
+            let id = try #require(phone.deviceID)
+            let fixes = try await server.send(.get, "/api/v1/devices/\(id)/location-fixes", as: .securityOfficer)
+            #expect(fixes.status == .notFound)
+            // Its place is kept: whether it is inside or outside, never where.
+            let place = try await server.send(.get, "/api/v1/devices/\(id)/place", as: .admin).json()
+            #expect((place["place"] as? [String: Any])?["device"] as? String == "inside")
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
     func badFencesAndFixesAreRefusedNamingTheField(_ backend: StoreBackend) async throws {
         try await TestServer.run(backend) { server in
             let facility = try await Self.facilityWithCampus(server)

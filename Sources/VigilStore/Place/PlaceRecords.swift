@@ -6,11 +6,20 @@ import VigilCore
 extension Fence {
     /// Reads the columns of ``PlaceSQL/fenceColumns``.
     init(stored row: some StoredRow) throws {
-        let feature = try StoredJSON.decode(GeoJSON.Feature.self, from: try row.text(4), column: "fences.feature")
-        guard let shape = try? FenceShape(feature: feature) else { throw StoreError.corruptRecord("fences.feature") }
         self.init(
-            id: try row.identifier(0), facilityID: try row.identifier(1), name: try row.text(2), shape: shape,
+            id: try row.identifier(0), facilityID: try row.identifier(1), name: try row.text(2),
+            shape: try FenceShape(stored: row.text(4), column: "fences.feature"),
             version: Int(try row.integer(3)), createdAt: try row.date(5), updatedAt: try row.date(6))
+    }
+}
+
+extension FenceShape {
+    /// Reads a shape kept as a GeoJSON Feature in `column`.
+    /// - Throws: ``StoreError/corruptRecord(_:)`` when it is not a valid shape.
+    init(stored text: String, column: String) throws {
+        let feature = try StoredJSON.decode(GeoJSON.Feature.self, from: text, column: column)
+        guard let shape = try? FenceShape(feature: feature) else { throw StoreError.corruptRecord(column) }
+        self = shape
     }
 }
 
@@ -61,10 +70,9 @@ extension Shift {
 extension Visit {
     /// Reads the columns of ``PlaceSQL/visitColumns``.
     init(stored row: some StoredRow) throws {
-        let feature = try StoredJSON.decode(GeoJSON.Feature.self, from: try row.text(3), column: "visits.place")
-        guard let place = try? FenceShape(feature: feature) else { throw StoreError.corruptRecord("visits.place") }
         self.init(
-            id: try row.identifier(0), personID: try row.identifier(1), patient: try row.text(2), place: place,
+            id: try row.identifier(0), personID: try row.identifier(1), patient: try row.text(2),
+            place: try FenceShape(stored: row.text(3), column: "visits.place"),
             startsAt: try row.date(4), endsAt: try row.date(5), createdAt: try row.date(6),
             cancelledAt: try row.optionalDate(7))
     }

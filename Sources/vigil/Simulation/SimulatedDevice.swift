@@ -30,7 +30,7 @@ struct SimulatedDevice: Sendable {
     /// The `index`th device of a simulated fleet: the same index gives the same device.
     /// - Parameter misbehaving: A flaw every device reports, instead of one device in six.
     init(index: Int, misbehaving: PostureFlaw? = nil) {
-        var random = SplitMix64(seed: UInt64(index) &+ 0x9E37_79B9_7F4A_7C15)
+        var random = SplitMix64(seed: UInt64(index))
         let model = Self.models[Int(random.next() % UInt64(Self.models.count))]
         let roll = random.next() % 100
         ownership = roll < 60 ? .corporate : roll < 85 ? .byod : .shared
