@@ -220,6 +220,7 @@ import VigilTestSupport
 
     @Test func aPersonalDevicesFixesAreNeverKeptSoThereAreNoneToRead() async throws {
         try await TestServer.run { server in
+            _ = try await Self.facilityWithCampus(server)
             var phone = try await TestDevice.enrolled(server, for: server.cast.person(.clinician), ownership: .byod)
             _ = try await Self.report(server, &phone, [Self.fix(Self.inside, secondsAgo: 5)])
             let id = try #require(phone.deviceID)

@@ -27,7 +27,7 @@ extension SimulatedFleet {
         await withTaskGroup(of: Void.self) { group in
             for member in members {
                 group.addTask {
-                    var random = SplitMix64(seed: UInt64(member.index) &+ 0x10CA7E)
+                    var random = SplitMix64(seed: UInt64(member.index) &+ 0x10CA7E &+ SimulatedDevice.seedStep)
                     var checkInsSent = 0
                     var nextCheckIn = ContinuousClock.now
                     var outlook: DeviceOutlook?

@@ -62,7 +62,7 @@ struct SimulatedFleet: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for (index, member) in members.enumerated() {
                 group.addTask {
-                    var random = SplitMix64(seed: UInt64(index) &+ 0xC0FFEE)
+                    var random = SplitMix64(seed: UInt64(index) &+ 0xC0FFEE &+ SimulatedDevice.seedStep)
                     var delay = interval * Double(random.next() % 1000) / 1000
                     var checkIns = 0
                     while true {
