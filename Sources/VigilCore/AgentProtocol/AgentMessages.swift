@@ -200,13 +200,18 @@ public struct EmergencyResponse: Codable, Sendable, Equatable {
     }
 }
 
-/// A command waiting for the device. The command queue of a later module fills these.
+/// A command for the device to execute (``DeviceCommand/pending``), in a check-in's answer (always
+/// empty until the queue is served) or a ``PushMessage``; the agent answers with a
+/// ``CommandOutcome`` naming its `id`.
 public struct PendingCommand: Codable, Sendable, Equatable {
+    /// The command, to name in the answer.
     public var id: String
-    /// Such as `lock`.
+    /// A ``CommandKind``, such as `lock`.
     public var type: String
+    /// Its parameters (``CommandParameters``).
     public var parameters: [String: String]
 
+    /// Describes a command.
     public init(id: String, type: String, parameters: [String: String]) {
         self.id = id
         self.type = type
