@@ -51,7 +51,8 @@ public struct DeviceCommand: IdentifiedEntity, Codable, Sendable, Equatable {
     /// The person who cancelled it, if a person did.
     public internal(set) var cancelledBy: PersonID?
 
-    /// Describes a command as stored; new commands come from ``CommandDraft/command(for:at:held:)``.
+    /// Describes a command as stored; new commands come from
+    /// ``CommandDraft/command(for:origin:issuer:at:availableAt:batchID:)``.
     public init(
         id: CommandID, deviceID: DeviceID, kind: CommandKind, parameters: [String: String], priority: CommandPriority,
         state: CommandState, origin: CommandOrigin, issuedBy: AuditActor, reason: String, idempotencyKey: String?,
