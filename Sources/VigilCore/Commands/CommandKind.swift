@@ -65,15 +65,6 @@ public enum CommandKind: String, Codable, CaseIterable, Sendable {
         case .fullWipe, .selectiveWipe, .retire: 30 * 86_400
         }
     }
-
-    /// Whether the command's outcome matters enough to record every step of it in the audit trail
-    /// (the others record their issue and cancellation only).
-    public var isAuditedOnCompletion: Bool {
-        switch self {
-        case .playSound, .locate, .applyPolicy: false
-        default: true
-        }
-    }
 }
 
 /// The order in which a device's waiting commands are delivered: higher first, then oldest first.
@@ -82,19 +73,13 @@ public enum CommandPriority: String, Codable, CaseIterable, Sendable, Comparable
     case normal
     case high
 
-    /// The rank stored and sorted by: 0, 1, 2.
+    /// The rank sorted by: 0, 1, 2.
     public var rank: Int {
         switch self {
         case .low: 0
         case .normal: 1
         case .high: 2
         }
-    }
-
-    /// The priority of a stored rank.
-    public init?(rank: Int) {
-        guard let priority = Self.allCases.first(where: { $0.rank == rank }) else { return nil }
-        self = priority
     }
 
     public static func < (lhs: CommandPriority, rhs: CommandPriority) -> Bool { lhs.rank < rhs.rank }
