@@ -47,6 +47,10 @@ public enum Permission: String, CaseIterable, Sendable {
     case writeSchedules = "schedules.write"
     /// Read the location fixes kept for hospital-owned devices (lost-device recovery).
     case readLocations = "locations.read"
+    /// Read devices' commands and batches.
+    case readCommands = "commands.read"
+    /// Issue, cancel and approve commands, and report devices lost, stolen or found.
+    case issueCommands = "commands.issue"
 
     /// The roles that hold this permission.
     public var grantedRoles: Set<Role> {
@@ -65,6 +69,9 @@ public enum Permission: String, CaseIterable, Sendable {
         case .writeSchedules: [.admin, .nurseManager]
         // Coordinates serve lost-device recovery, a security officer's work.
         case .readLocations: [.admin, .securityOfficer]
+        // Locking, locating and wiping are incident response: administrators and security officers.
+        case .issueCommands: [.admin, .securityOfficer]
+        case .readCommands: [.admin, .securityOfficer, .auditor]
         // A PHI service signs in with a token of a staff member or service account of its own;
         // a grant tells nothing to anyone who does not hold it.
         case .verifyGrants: [.admin, .securityOfficer, .nurseManager, .clinician]

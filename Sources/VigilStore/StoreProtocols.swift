@@ -273,7 +273,8 @@ public protocol ComplianceStore: Sendable {
 /// through ``withRunningStore(_:_:)``) while the store is used.
 public protocol VigilStore:
     PeopleStore, FacilityStore, TokenStore, AuditStore, LedgerStore, DeviceStore, ComplianceStore, BootstrapStore,
-    AgreementStore, BYODSettingsStore, CatalogStore, RiskStore, FenceStore, DevicePlaceStore, ScheduleStore, Service
+    AgreementStore, BYODSettingsStore, CatalogStore, RiskStore, FenceStore, DevicePlaceStore, ScheduleStore, CommandStore,
+    Service
 {
     /// Where the data lives, for people to read; never contains a password.
     var summary: String { get }

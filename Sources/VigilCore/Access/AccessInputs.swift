@@ -86,10 +86,15 @@ public enum DeviceCustody: String, Codable, CaseIterable, Sendable {
 
 extension Device {
     /// The device's custody, from its retirement record (a device retired as lost or stolen is
-    /// lost or stolen).
+    /// lost or stolen) or, in service, from its loss report.
     public var custody: DeviceCustody {
         switch retirement?.disposition {
-        case nil: .inService
+        case nil:
+            switch loss?.kind {
+            case nil: .inService
+            case .lost: .lost
+            case .stolen: .stolen
+            }
         case .lost: .lost
         case .stolen: .stolen
         case .returned, .reassigned, .destroyed: .retired

@@ -59,6 +59,8 @@ public struct Device: IdentifiedEntity, Codable, Sendable, Equatable {
     public var posture: Posture?
     /// Set when it is retired.
     public var retirement: Retirement?
+    /// Set while it is reported lost or stolen and not found (`docs/commands.md`, "Lost, stolen, left behind").
+    public var loss: DeviceLoss?
     /// When the record last changed (check-ins included).
     public var updatedAt: Date
 
@@ -71,7 +73,7 @@ public struct Device: IdentifiedEntity, Codable, Sendable, Equatable {
         approval: ApprovalState, approvalReason: String? = nil, approvalDecidedBy: PersonID? = nil,
         approvalDecidedAt: Date? = nil, compliance: ComplianceState = .notEvaluated, enrolledAt: Date,
         lastSeenAt: Date? = nil, keyRotatedAt: Date? = nil, posture: Posture? = nil, retirement: Retirement? = nil,
-        updatedAt: Date
+        loss: DeviceLoss? = nil, updatedAt: Date
     ) {
         self.id = id
         self.personID = personID
@@ -98,6 +100,7 @@ public struct Device: IdentifiedEntity, Codable, Sendable, Equatable {
         self.keyRotatedAt = keyRotatedAt
         self.posture = posture
         self.retirement = retirement
+        self.loss = loss
         self.updatedAt = updatedAt
     }
 

@@ -13,7 +13,8 @@ enum DeviceColumns {
         id, person_id, facility_id, invitation_id, ownership, device_class, medical_kind, platform, model, \
         os_version, hardware_id, name, public_key, approval, approval_reason, approval_decided_by, \
         approval_decided_at, compliance, enrolled_at, last_seen_at, key_rotated_at, posture, retired_at, retired_by, \
-        retirement_disposition, retirement_custodian, retirement_note, phone_number, hardware_identifiers, updated_at
+        retirement_disposition, retirement_custodian, retirement_note, phone_number, hardware_identifiers, updated_at, loss_kind, \
+        loss_reported_at, loss_reported_by, loss_wipe_at
         """
     static let posture = "id, device_id, recorded_at, posture"
 }
@@ -109,7 +110,7 @@ extension Device {
             approvalDecidedAt: try row.optionalDate(16), compliance: try row.enumeration(17, column: "\(table).compliance"),
             enrolledAt: try row.date(18), lastSeenAt: try row.optionalDate(19), keyRotatedAt: try row.optionalDate(20),
             posture: try row.optionalText(21).map { try PostureJSON.decode($0, column: "\(table).posture") },
-            retirement: retirement, updatedAt: try row.date(29))
+            retirement: retirement, loss: try DeviceLoss(stored: row, from: 30), updatedAt: try row.date(29))
     }
 
     /// The column values in ``DeviceColumns/device`` order.
@@ -127,8 +128,21 @@ extension Device {
             .date(enrolledAt), .date(lastSeenAt), .date(keyRotatedAt), .text(posture.map(PostureJSON.encode)),
             .date(retirement?.retiredAt), .identifier(retirement?.retiredBy), .enumeration(retirement?.disposition),
             .text(retirement?.custodian), .text(retirement?.note), .text(phoneNumber),
-            .text(StoredList.encode(texts: hardwareIdentifiers)), .date(updatedAt), .identifier(id),
+            .text(StoredList.encode(texts: hardwareIdentifiers)), .date(updatedAt), .enumeration(loss?.kind),
+            .date(loss?.reportedAt), .text(loss.map { StoredJSON.encode($0.reportedBy) }), .date(loss?.wipeAt),
+            .identifier(id),
         ]
+    }
+}
+
+extension DeviceLoss {
+    /// Reads the loss columns starting at `first` (kind, reported at, reported by, wipe at): `nil` when none is recorded.
+    init?(stored row: some StoredRow, from first: Int) throws {
+        guard let kind: Kind = try row.optionalEnumeration(first, column: "devices.loss_kind") else { return nil }
+        self.init(
+            kind: kind, reportedAt: try row.date(first + 1),
+            reportedBy: try StoredJSON.decode(AuditActor.self, from: try row.text(first + 2), column: "devices.loss_reported_by"),
+            wipeAt: try row.optionalDate(first + 3))
     }
 }
 

@@ -51,7 +51,7 @@ enum DeviceSQL {
     }
 
     static func insertDevice(_ device: Device) -> SQLStatement {
-        SQLStatement("INSERT INTO devices (\(DeviceColumns.device)) VALUES (\(marks(30)))", device.storedValues)
+        SQLStatement("INSERT INTO devices (\(DeviceColumns.device)) VALUES (\(marks(34)))", device.storedValues)
     }
 
     static func device(id: DeviceID, forUpdate: Bool) -> SQLStatement {
@@ -67,7 +67,8 @@ enum DeviceSQL {
                 approval_reason = ?, approval_decided_by = ?, approval_decided_at = ?, compliance = ?,
                 enrolled_at = ?, last_seen_at = ?, key_rotated_at = ?, posture = ?, retired_at = ?, retired_by = ?,
                 retirement_disposition = ?, retirement_custodian = ?, retirement_note = ?, phone_number = ?,
-                hardware_identifiers = ?, updated_at = ?
+                hardware_identifiers = ?, updated_at = ?, loss_kind = ?, loss_reported_at = ?, loss_reported_by = ?,
+                loss_wipe_at = ?
             WHERE id = ?
             """, device.mutableValues)
     }

@@ -68,6 +68,7 @@ enum PostgresMigrations {
         Migration(version: 4, name: "compliance", statements: SchemaV4.tablesAndIndexes),
         Migration(version: 5, name: "byod", statements: SchemaV5.tablesAndIndexes),
         Migration(version: 6, name: "place", statements: SchemaV6.tablesAndIndexes),
+        Migration(version: 7, name: "commands", statements: SchemaV7.tablesAndIndexes),
     ]
 
     /// Fills in the leaf hashes of the events recorded before the ledger existed, with the

@@ -63,6 +63,11 @@ enum SQLiteMigrations {
                 try db.execute(sql: statement)
             }
         }
+        migrator.registerMigration("0007_commands") { db in
+            for statement in SchemaV7.tablesAndIndexes {
+                try db.execute(sql: statement)
+            }
+        }
         return migrator
     }
 }

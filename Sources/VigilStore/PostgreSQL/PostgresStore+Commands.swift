@@ -1,0 +1,162 @@
+import Foundation
+import PostgresNIO
+import VigilCore
+
+extension PostgresStore {
+    /// Under the audit trail's lock, which also keeps two requests from counting the same hour's
+    /// wipes at once.
+    public func enqueueCommands(
+        _ commands: [DeviceCommand], guardRail: WipeGuardRail, at now: Date,
+        audit: @escaping @Sendable ([EnqueuedCommand]) -> [AuditEventDraft]
+    ) async throws -> [EnqueuedCommand] {
+        guard !commands.isEmpty else { return [] }
+        return try await transaction { connection in
+            for deviceID in Set(commands.map(\.deviceID)) {
+                try await require(CommandSQL.deviceExists(deviceID), field: "deviceID", id: deviceID.rawValue, on: connection)
+            }
+            let results = try await queue(commands, guardRail: guardRail, at: now, on: connection)
+            if results.contains(where: \.created) { try await append(audit(results), on: connection) }
+            return results
+        }
+    }
+
+    public func enqueueBatch(
+        _ batch: CommandBatch, commands: [DeviceCommand], guardRail: WipeGuardRail, at now: Date, audit: AuditEventDraft
+    ) async throws -> (batch: CommandBatch, created: Bool) {
+        try await transaction { connection in
+            if let key = batch.idempotencyKey,
+                let existing = try await self.batch(CommandSQL.batch(idempotencyKey: key), on: connection)
+            {
+                return (existing, false)
+            }
+            try await connection.run(CommandSQL.insertBatch(batch), logger: logger)
+            _ = try await queue(commands, guardRail: guardRail, at: now, on: connection)
+            try await append(audit, on: connection)
+            return (try await self.batch(CommandSQL.batch(id: batch.id), on: connection) ?? batch, true)
+        }
+    }
+
+    public func command(id: CommandID) async throws -> DeviceCommand? {
+        try await read(CommandSQL.command(id: id, forUpdate: false), DeviceCommand.init(stored:)).first
+    }
+
+    public func commands(_ filter: CommandFilter, _ page: PageRequest) async throws -> Page<DeviceCommand> {
+        let commands = try await read(CommandSQL.commands(filter, page), DeviceCommand.init(stored:))
+        return Page(fetched: commands, request: page) { $0.id.rawValue }
+    }
+
+    public func commandBatch(id: CommandBatchID) async throws -> CommandBatch? {
+        try await client.withConnection { connection in try await self.batch(CommandSQL.batch(id: id), on: connection) }
+    }
+
+    /// Without the audit trail's lock: a delivery appends no event, and the rows it hands out are
+    /// locked, so that two replicas never hand out one command at once.
+    public func deliverCommands(to devices: [DeviceID], at now: Date, limit: Int) async throws -> [DeviceID: [DeviceCommand]] {
+        guard !devices.isEmpty else { return [:] }
+        return try await transaction(lockingAuditTrail: false) { connection in
+            var delivered: [DeviceID: [DeviceCommand]] = [:]
+            for start in stride(from: 0, to: devices.count, by: CommandQueueing.devicesPerDelivery) {
+                let chunk = Array(devices[start..<min(start + CommandQueueing.devicesPerDelivery, devices.count)])
+                let waiting = try await connection.run(
+                    CommandSQL.deliverable(to: chunk, at: now, forUpdate: true), logger: logger, DeviceCommand.init(stored:))
+                let handedOut = CommandQueueing.deliveries(from: waiting, at: now, limit: limit)
+                let ids = handedOut.values.flatMap { $0.map(\.id) }
+                if !ids.isEmpty {
+                    try await connection.run(
+                        CommandSQL.markDelivered(ids, at: now, redeliveryDelay: DeviceCommand.redeliveryDelay), logger: logger)
+                }
+                delivered.merge(handedOut) { first, _ in first }
+            }
+            return delivered
+        }
+    }
+
+    public func recordCommandOutcomes(
+        _ outcomes: [(deviceID: DeviceID, outcome: CommandOutcome)], at now: Date,
+        audit: @escaping @Sendable (DeviceCommand) -> AuditEventDraft?
+    ) async throws -> [Result<DeviceCommand, CommandOutcomeRefusal>] {
+        guard !outcomes.isEmpty else { return [] }
+        return try await transaction { connection in
+            var events: [AuditEventDraft] = []
+            var results: [Result<DeviceCommand, CommandOutcomeRefusal>] = []
+            for (deviceID, outcome) in outcomes {
+                let stored = try await connection.run(
+                    CommandSQL.command(id: CommandID(rawValue: outcome.commandID), forUpdate: true), logger: logger,
+                    DeviceCommand.init(stored:)
+                ).first
+                let result = CommandQueueing.recording(outcome, on: stored, of: deviceID, at: now)
+                if case .success(let command) = result {
+                    try await connection.run(CommandSQL.update(command), logger: logger)
+                    if let event = audit(command) { events.append(event) }
+                }
+                results.append(result)
+            }
+            if !events.isEmpty { try await append(events, on: connection) }
+            return results
+        }
+    }
+
+    public func updateCommand(
+        id: CommandID, audit: AuditEventDraft, _ change: @escaping @Sendable (inout DeviceCommand) throws -> Void
+    ) async throws -> DeviceCommand {
+        try await transaction { connection in
+            guard
+                var command = try await connection.run(
+                    CommandSQL.command(id: id, forUpdate: true), logger: logger, DeviceCommand.init(stored:)
+                ).first
+            else { throw StoreError.notFound("command \(id)") }
+            try change(&command)
+            try await connection.run(CommandSQL.update(command), logger: logger)
+            try await append(audit, on: connection)
+            return command
+        }
+    }
+
+    public func expireCommands(
+        at now: Date, limit: Int, audit: @escaping @Sendable (DeviceCommand) -> AuditEventDraft
+    ) async throws -> [DeviceCommand] {
+        try await transaction { connection in
+            let expired = try await connection.run(
+                CommandSQL.expiring(at: now, limit: limit, forUpdate: true), logger: logger, DeviceCommand.init(stored:)
+            ).compactMap { CommandQueueing.expired($0, at: now) }
+            for command in expired { try await connection.run(CommandSQL.update(command), logger: logger) }
+            if !expired.isEmpty { try await append(expired.map(audit), on: connection) }
+            return expired
+        }
+    }
+
+    public func devicesWithCommandsAvailable(after: Date, through: Date, limit: Int) async throws -> [DeviceID] {
+        try await read(CommandSQL.devicesWithCommandsAvailable(after: after, through: through, limit: limit)) {
+            try $0.identifier(0)
+        }
+    }
+
+    // MARK: Shared steps
+
+    /// Queues commands inside the caller's transaction, like ``SQLiteStore/queue(_:guardRail:at:in:)``.
+    func queue(
+        _ commands: [DeviceCommand], guardRail: WipeGuardRail, at now: Date, on connection: PostgresConnection
+    ) async throws -> [EnqueuedCommand] {
+        var existing: [Int: DeviceCommand] = [:]
+        for lookup in CommandQueueing.keyLookups(commands) {
+            existing[lookup.index] = try await connection.run(lookup.statement, logger: logger, DeviceCommand.init(stored:)).first
+        }
+        var wipes = 0
+        if commands.contains(where: \.kind.isWipe) {
+            let since = now.addingTimeInterval(-WipeGuardRail.window)
+            wipes = Int(try await connection.run(CommandSQL.recentWipes(since: since), logger: logger) { try $0.integer(0) }.first ?? 0)
+        }
+        let plan = CommandQueueing.plan(commands, existing: existing, recentWipes: wipes, guardRail: guardRail)
+        for statement in CommandSQL.insert(plan.insert) { try await connection.run(statement, logger: logger) }
+        return plan.results
+    }
+
+    /// The batch `statement` finds, with its commands counted by state.
+    func batch(_ statement: SQLStatement, on connection: PostgresConnection) async throws -> CommandBatch? {
+        guard var batch = try await connection.run(statement, logger: logger, CommandBatch.init(stored:)).first else { return nil }
+        batch.states = Dictionary(
+            uniqueKeysWithValues: try await connection.run(
+                CommandSQL.batchStates(id: batch.id), logger: logger, CommandSQL.stateCount(stored:)))
+        return batch
+    }
+}
