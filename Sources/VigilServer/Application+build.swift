@@ -24,13 +24,15 @@ public func buildApplication(
     let ledger = LedgerServices(store: store, dataDirectory: configuration.dataDirectory)
     let compliance = ComplianceServices(
         store: store, configuration: configuration, publicURL: { devices.publicURL }, logger: logger)
+    let commands = CommandServices(
+        store: store, sessions: devices.sessions, compliance: compliance, configuration: configuration, logger: logger)
     let router = buildRouter(
         configuration: configuration, store: store, registry: registry, devices: devices, ledger: ledger,
-        compliance: compliance)
+        compliance: compliance, commands: commands)
     let maintenance = DeviceMaintenance(
         store: store, sessions: devices.sessions, retentionDays: configuration.postureRetentionDays, logger: logger)
     var application = Application(
-        router: router,
+        router: router, server: PushChannel(sessions: devices.sessions, commands: commands).serverBuilder,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Vigil"),
         services: [
             store, maintenance,
@@ -42,6 +44,7 @@ public func buildApplication(
             PlaceSweep(
                 places: compliance.places, evaluator: compliance.evaluator, store: store,
                 interval: .seconds(configuration.placeSweepSeconds), logger: logger),
+            CommandSweep(commands: commands, interval: .seconds(configuration.commandSweepSeconds), logger: logger),
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
@@ -70,13 +73,17 @@ public func buildApplication(
 /// - Returns: The router, its middleware in place.
 public func buildRouter(
     configuration: ServerConfiguration, store: any VigilStore, registry: PrometheusCollectorRegistry,
-    devices: DeviceServices? = nil, ledger: LedgerServices? = nil, compliance: ComplianceServices? = nil
+    devices: DeviceServices? = nil, ledger: LedgerServices? = nil, compliance: ComplianceServices? = nil,
+    commands: CommandServices? = nil
 ) -> Router<VigilRequestContext> {
     let devices = devices ?? DeviceServices(store: store, publicURL: configuration.effectivePublicURL)
     let ledger = ledger ?? LedgerServices(store: store, dataDirectory: configuration.dataDirectory)
     let compliance = compliance ?? ComplianceServices(
         store: store, configuration: configuration, publicURL: { devices.publicURL },
         logger: Logger(label: "vigil.compliance"))
+    let commands = commands ?? CommandServices(
+        store: store, sessions: devices.sessions, compliance: compliance, configuration: configuration,
+        logger: Logger(label: "vigil.commands"))
     let router = Router(context: VigilRequestContext.self)
     let catalog = RouteCatalog()
     router.add(middleware: RequestIDMiddleware())
@@ -86,7 +93,7 @@ public func buildRouter(
 
     OperationsController(store: store, registry: registry).register(on: router)
     AgentController(
-        store: store, sessions: devices.sessions, checkIns: devices.checkIns, compliance: compliance,
+        store: store, sessions: devices.sessions, checkIns: devices.checkIns, compliance: compliance, commands: commands,
         configuration: configuration
     ).register(on: router)
     JWKSController(compliance: compliance).register(on: router)
@@ -95,7 +102,8 @@ public func buildRouter(
     let api = router.group(RouterPath(APIEndpoint.prefix)).add(middleware: AuthenticationMiddleware(store: store))
     APIEndpoint.register(
         apiEndpoints(
-            configuration: configuration, store: store, devices: devices, ledger: ledger, compliance: compliance),
+            configuration: configuration, store: store, devices: devices, ledger: ledger, compliance: compliance,
+            commands: commands),
         on: api,
         store: store)
 
@@ -106,7 +114,7 @@ public func buildRouter(
 /// Every `/api/v1` endpoint, with the permission each requires.
 func apiEndpoints(
     configuration: ServerConfiguration, store: any VigilStore, devices: DeviceServices, ledger: LedgerServices,
-    compliance: ComplianceServices
+    compliance: ComplianceServices, commands: CommandServices
 ) -> [APIEndpoint] {
     let limit = configuration.maximumBodySize
     // An array of arrays: a long chain of `+` takes the type checker too long.
@@ -129,6 +137,10 @@ func apiEndpoints(
         ShiftsController(store: store, bodyLimit: limit, compliance: compliance).endpoints,
         VisitsController(store: store, bodyLimit: limit, compliance: compliance).endpoints,
         DevicePlaceController(store: store, compliance: compliance).endpoints,
+        CommandsController(store: store, bodyLimit: limit, commands: commands).endpoints,
+        LossController(
+            store: store, bodyLimit: limit, desk: LossDesk(store: store, commands: commands, evaluator: compliance.evaluator)
+        ).endpoints,
     ]
     return controllers.flatMap { $0 }
 }

@@ -1,4 +1,5 @@
 import Logging
+import VigilCore
 import VigilStore
 
 /// Everything `vigil serve` can be told, with the defaults a fresh checkout runs with.
@@ -44,6 +45,13 @@ public struct ServerConfiguration: Sendable {
     public var locationRetentionDays: Int = 30
     /// How often places and shifts move on without a report, in seconds (``PlaceSweep``).
     public var placeSweepSeconds: Int = 5
+    /// How many wipes may be issued in an hour before the next ones wait for a second
+    /// administrator's approval (``WipeGuardRail``).
+    public var wipeGuardLimit: Int = WipeGuardRail().limit
+    /// How long after a device is reported stolen its wipe is sent, in seconds, unless it is found first.
+    public var stolenWipeDelaySeconds: Int = Int(LossPlan.defaultWipeDelay)
+    /// How often commands expire and put-off or scheduled ones are pushed, in seconds (``CommandSweep``).
+    public var commandSweepSeconds: Int = 5
 
     /// ``publicURL``, or the address the server listens on.
     public var effectivePublicURL: String {

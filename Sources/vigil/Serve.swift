@@ -52,6 +52,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Days the location fixes of hospital-owned devices are kept, 1 to 3650 (env: VIGIL_LOCATION_RETENTION_DAYS; default: 30).")
     var locationRetentionDays: Int?
 
+    @Option(help: "Wipes allowed in an hour before the next ones wait for a second administrator, 1 to 10000 (env: VIGIL_WIPE_GUARD_LIMIT; default: 10).")
+    var wipeGuardLimit: Int?
+
+    @Option(help: "Seconds after a stolen report before the device's wipe is sent unless it is found, 0 to 604800 (env: VIGIL_STOLEN_WIPE_DELAY; default: 3600).")
+    var stolenWipeDelay: Int?
+
     @Option(help: "Sign a ledger head once this many audit events arrived, 1 to 1000000 (env: VIGIL_LEDGER_SIGN_EVERY; default: 1000).")
     var ledgerSignEvery: Int?
 
@@ -128,6 +134,16 @@ struct Serve: AsyncParsableCommand {
             locationRetentionDays, "VIGIL_LOCATION_RETENTION_DAYS", default: configuration.locationRetentionDays)
         guard (1...3650).contains(configuration.locationRetentionDays) else {
             throw ValidationError("location retention must be 1 to 3650 days")
+        }
+        configuration.wipeGuardLimit = try Environment.integer(
+            wipeGuardLimit, "VIGIL_WIPE_GUARD_LIMIT", default: configuration.wipeGuardLimit)
+        guard (1...10_000).contains(configuration.wipeGuardLimit) else {
+            throw ValidationError("the wipe guard limit must be 1 to 10000 wipes an hour")
+        }
+        configuration.stolenWipeDelaySeconds = try Environment.integer(
+            stolenWipeDelay, "VIGIL_STOLEN_WIPE_DELAY", default: configuration.stolenWipeDelaySeconds)
+        guard (0...604_800).contains(configuration.stolenWipeDelaySeconds) else {
+            throw ValidationError("the stolen-device wipe delay must be 0 to 604800 seconds")
         }
         configuration.ledgerSignEvery = try Environment.integer(
             ledgerSignEvery, "VIGIL_LEDGER_SIGN_EVERY", default: configuration.ledgerSignEvery)

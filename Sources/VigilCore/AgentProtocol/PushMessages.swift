@@ -1,7 +1,7 @@
 import Foundation
 
-/// A message from the server on the push channel, one JSON text frame each: the wire format of the
-/// planned `GET /agent/v1/push` WebSocket (`docs/commands.md`, "Push channel"; not served yet).
+/// A message from the server on the push channel, one JSON text frame each: the wire format of
+/// the `GET /agent/v1/push` WebSocket (`docs/commands.md`, "Push channel").
 public struct PushMessage: Codable, Sendable, Equatable {
     /// What the message carries.
     public enum Kind: String, Codable, Sendable {
@@ -11,6 +11,8 @@ public struct PushMessage: Codable, Sendable, Equatable {
         case access
         /// The connection is ready: sent once, first.
         case ready
+        /// What became of the answers the agent sent on the channel.
+        case results
     }
 
     /// What the message carries.
@@ -19,14 +21,20 @@ public struct PushMessage: Codable, Sendable, Equatable {
     public var commands: [PendingCommand]?
     /// For ``Kind/access``: the decision now.
     public var access: AccessStatus?
+    /// For ``Kind/results``: which answers were recorded, and why others were refused.
+    public var results: CommandResultsResponse?
     /// When the server sent it.
     public var serverTime: Date
 
     /// Describes a message.
-    public init(type: Kind, commands: [PendingCommand]? = nil, access: AccessStatus? = nil, serverTime: Date) {
+    public init(
+        type: Kind, commands: [PendingCommand]? = nil, access: AccessStatus? = nil, results: CommandResultsResponse? = nil,
+        serverTime: Date
+    ) {
         self.type = type
         self.commands = commands
         self.access = access
+        self.results = results
         self.serverTime = serverTime
     }
 }
@@ -40,8 +48,8 @@ public struct AgentPushMessage: Codable, Sendable, Equatable {
     public init(results: [CommandOutcome]) { self.results = results }
 }
 
-/// The agent's answers to commands, for an agent without a push channel open: the body of the
-/// planned `POST /agent/v1/commands/results` (not served yet).
+/// The agent's answers to commands, for an agent without a push channel open: the body of
+/// `POST /agent/v1/commands/results`.
 public struct CommandResults: Codable, Sendable, Equatable {
     /// The answers.
     public var results: [CommandOutcome]

@@ -68,14 +68,15 @@ public struct CommandDraft: Codable, Sendable, Equatable {
     ///   - now: When.
     ///   - availableAt: When it may first be sent (a delayed wipe); `now` by default.
     ///   - batchID: Its batch, for a command issued to a set of devices.
+    ///   - id: Its identifier; a fresh one by default (several commands of one moment take sorted ones, to keep their order).
     public func command(
         for deviceID: DeviceID, origin: CommandOrigin, issuer: AuditActor, at now: Date, availableAt: Date? = nil,
-        batchID: CommandBatchID? = nil
+        batchID: CommandBatchID? = nil, id: CommandID? = nil
     ) -> DeviceCommand {
         let start = max(availableAt ?? now, now)
         let lifetime = expiresInSeconds.map(Double.init) ?? kind.defaultLifetime
         return DeviceCommand(
-            id: .generate(at: now), deviceID: deviceID, kind: kind, parameters: parameters,
+            id: id ?? .generate(at: now), deviceID: deviceID, kind: kind, parameters: parameters,
             priority: priority ?? kind.defaultPriority, state: .queued, origin: origin, issuedBy: issuer, reason: reason,
             idempotencyKey: idempotencyKey, batchID: batchID, createdAt: now, availableAt: start,
             expiresAt: start.addingTimeInterval(lifetime))

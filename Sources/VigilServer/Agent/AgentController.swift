@@ -13,6 +13,7 @@ struct AgentController {
     let sessions: DeviceSessions
     let checkIns: CheckInBatcher
     let compliance: ComplianceServices
+    let commands: CommandServices
     let configuration: ServerConfiguration
 
     /// The routes, for the router and the OpenAPI check.
@@ -31,6 +32,8 @@ struct AgentController {
         group.post("agreements/accept", use: acceptAgreement)
         group.get("provisioning", use: provisioning)
         group.post("location", use: reportLocation)
+        group.post("commands/results", use: recordCommandResults)
+        group.get("push", use: pushWithoutUpgrade)
     }
 
     @Sendable func enroll(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
@@ -139,7 +142,8 @@ struct AgentController {
         return try APIJSON.response(
             CheckInResponse(
                 deviceID: deviceID, approval: state.approval, approvalReason: state.approvalReason,
-                compliance: access.compliance.state, access: AccessStatus(access.decision), commands: [],
+                compliance: access.compliance.state, access: AccessStatus(access.decision),
+                commands: try await commands.deliver(to: deviceID, at: now),
                 nextCheckInSeconds: configuration.checkInIntervalSeconds, serverTime: now,
                 grant: try await compliance.grants.grant(for: subject, state: access, at: now),
                 failingRequirements: access.failures.map(\.rawValue)))

@@ -148,6 +148,11 @@ final class DeviceSessions: Sendable {
         return session.deviceID
     }
 
+    /// Whether a session is open and unexpired: a push connection lives only as long as its session.
+    func isLive(_ sessionID: String, at now: Date) -> Bool {
+        state.withLockedValue { $0.sessions[sessionID].map { $0.expiresAt > now } ?? false }
+    }
+
     /// The device a session belongs to, to name it in the audit trail when its request is refused.
     func deviceID(ofSession sessionID: String) -> DeviceID? {
         state.withLockedValue { $0.sessions[sessionID]?.deviceID }

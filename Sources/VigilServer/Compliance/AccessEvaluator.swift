@@ -7,6 +7,8 @@ import VigilStore
 struct AccessEvaluator: Sendable {
     let store: any VigilStore
     let policies: PolicyRegistry
+    /// Where decisions that turned are reported.
+    let changes: AccessChangeFeed
 
     /// How many times a device is evaluated again when another evaluation wrote first.
     static let attempts = 3
@@ -24,7 +26,10 @@ struct AccessEvaluator: Sendable {
         for _ in 0..<Self.attempts {
             guard let subject = try await store.evaluationSubject(deviceID: deviceID, at: now) else { return nil }
             let outcome = evaluator.evaluate(subject, at: now, actor: actor)
-            if try await store.recordEvaluations([outcome]).isEmpty { return (subject, outcome.state) }
+            if try await store.recordEvaluations([outcome]).isEmpty {
+                await changes.publish([(subject, outcome)], at: now)
+                return (subject, outcome.state)
+            }
         }
         throw StoreError.conflict("device \(deviceID) is being evaluated by another request; try again")
     }
@@ -49,6 +54,8 @@ struct AccessEvaluator: Sendable {
     func evaluate(_ subjects: [EvaluationSubject], evaluator: ComplianceEvaluator, at now: Date) async throws -> Int {
         let outcomes = subjects.map { evaluator.evaluate($0, at: now, actor: .system("policy evaluation")) }
         let lost = try await store.recordEvaluations(outcomes)
+        let written = Set(outcomes.map(\.deviceID)).subtracting(lost)
+        await changes.publish(zip(subjects, outcomes).filter { written.contains($0.1.deviceID) }, at: now)
         for deviceID in lost { _ = try await evaluate(deviceID, actor: .system("policy evaluation")) }
         return outcomes.filter(\.changed).count
     }

@@ -9,6 +9,8 @@ import VigilStore
 public final class ComplianceServices: Sendable {
     let policies: PolicyRegistry
     let evaluator: AccessEvaluator
+    /// Access decisions that turned, for the command module.
+    let accessChanges = AccessChangeFeed()
     let fleet: FleetEvaluations
     let grants: GrantIssuer
     let grantKeys: GrantKeys
@@ -28,7 +30,7 @@ public final class ComplianceServices: Sendable {
         logger: Logger
     ) {
         policies = PolicyRegistry(store: store)
-        evaluator = AccessEvaluator(store: store, policies: policies)
+        evaluator = AccessEvaluator(store: store, policies: policies, changes: accessChanges)
         fleet = FleetEvaluations(evaluator: evaluator, logger: logger)
         grantKeys = GrantKeys(store: store, files: .grants(dataDirectory: configuration.dataDirectory))
         grants = GrantIssuer(
