@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
         .library(name: "VigilAgent", targets: ["VigilAgent"]),
+        .library(name: "VigilAgentWebSocket", targets: ["VigilAgentWebSocket"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -81,6 +82,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "VigilAgentWebSocket",
+            dependencies: [
+                "VigilCore",
+                "VigilAgent",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "vigil",
             dependencies: [
@@ -88,9 +100,9 @@ let package = Package(
                 "VigilStore",
                 "VigilServer",
                 "VigilAgent",
+                "VigilAgentWebSocket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -128,8 +140,8 @@ let package = Package(
                 "VigilTestSupport",
                 "VigilServer",
                 "VigilAgent",
+                "VigilAgentWebSocket",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

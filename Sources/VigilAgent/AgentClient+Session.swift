@@ -30,6 +30,11 @@ extension AgentClient {
 
     /// Signs `request` with the session's next counter and sends it.
     private func sendOnSession(_ request: AgentHTTPRequest) async throws -> AgentHTTPResponse {
+        try await wire.transport.send(try await signedOnSession(request))
+    }
+
+    /// Signs a request with the session, opening or renewing it first when needed.
+    func signedOnSession(_ request: AgentHTTPRequest) async throws -> AgentHTTPRequest {
         var current: AgentSession
         if let session, !session.needsRenewal(at: Date()) {
             current = session
@@ -39,7 +44,7 @@ extension AgentClient {
         var signed = request
         current.sign(&signed)
         session = current
-        return try await wire.transport.send(signed)
+        return signed
     }
 
     /// Opens a session with the device key. When the server refuses the key and a rotation was

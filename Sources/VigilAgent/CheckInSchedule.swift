@@ -13,8 +13,10 @@ public struct CheckInSchedule: Sendable {
     /// The highest backoff ceiling.
     public static let backoffCap: TimeInterval = 15 * 60
 
+    private var backoff = Backoff(base: backoffBase, cap: backoffCap)
+
     /// How many check-ins in a row have failed.
-    public private(set) var consecutiveFailures = 0
+    public var consecutiveFailures: Int { backoff.consecutiveFailures }
 
     /// A schedule with no failures yet.
     public init() {}
@@ -27,7 +29,7 @@ public struct CheckInSchedule: Sendable {
     public mutating func delayAfterSuccess(
         interval: Int, using generator: inout some RandomNumberGenerator
     ) -> TimeInterval {
-        consecutiveFailures = 0
+        backoff.succeeded()
         let base = max(TimeInterval(interval), Self.minimumInterval)
         return base * (1 + Double.random(in: -Self.jitter...Self.jitter, using: &generator))
     }
@@ -37,14 +39,9 @@ public struct CheckInSchedule: Sendable {
     /// - Returns: Seconds to wait: anywhere from 0 to the ceiling, which starts at
     ///   ``backoffBase`` and doubles with each failure in a row up to ``backoffCap``.
     public mutating func delayAfterFailure(using generator: inout some RandomNumberGenerator) -> TimeInterval {
-        let ceiling = backoffCeiling
-        consecutiveFailures += 1
-        return Double.random(in: 0...ceiling, using: &generator)
+        backoff.delayAfterFailure(using: &generator)
     }
 
     /// The longest the next failure's delay may be.
-    public var backoffCeiling: TimeInterval {
-        let doublings = Double(min(consecutiveFailures, 30))
-        return min(Self.backoffBase * pow(2, doublings), Self.backoffCap)
-    }
+    public var backoffCeiling: TimeInterval { backoff.ceiling }
 }

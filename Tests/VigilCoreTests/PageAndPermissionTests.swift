@@ -17,7 +17,7 @@ import VigilCore
         let auditorPermissions = Permission.allCases.filter { $0.isGranted(to: [.auditor]) }
         #expect(Set(auditorPermissions) == [
             .readSelf, .readPeople, .readFacilities, .readAllTokens, .readAuditEvents, .readLedger, .readDevices,
-            .readPolicies, .readAccess,
+            .readPolicies, .readAccess, .readCommands,
         ])
     }
 

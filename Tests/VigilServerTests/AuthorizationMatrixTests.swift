@@ -93,6 +93,16 @@ import VigilTestSupport
         "POST /api/v1/visits/{id}/cancel": [.admin, .nurseManager],
         "GET /api/v1/devices/{id}/place": [.admin, .securityOfficer, .auditor],
         "GET /api/v1/devices/{id}/location-fixes": [.admin, .securityOfficer],
+        "POST /api/v1/devices/{id}/commands": [.admin, .securityOfficer],
+        "GET /api/v1/devices/{id}/commands": [.admin, .securityOfficer, .auditor],
+        "GET /api/v1/commands": [.admin, .securityOfficer, .auditor],
+        "GET /api/v1/commands/{id}": [.admin, .securityOfficer, .auditor],
+        "POST /api/v1/commands/{id}/cancel": [.admin, .securityOfficer],
+        "POST /api/v1/commands/{id}/approve": [.admin, .securityOfficer],
+        "POST /api/v1/command-batches": [.admin, .securityOfficer],
+        "GET /api/v1/command-batches/{id}": [.admin, .securityOfficer, .auditor],
+        "POST /api/v1/devices/{id}/loss": [.admin, .securityOfficer],
+        "POST /api/v1/me/devices/{id}/loss": Set(Role.allCases),
     ]
 
     @Test func theTableCoversEveryAPIRoute() throws {

@@ -175,6 +175,8 @@ public final class CommandServices: Sendable {
                 idempotencyKey: "access-\(change.revision)")
             do {
                 guard let device = try await store.device(id: change.deviceID), device.retirement == nil else { continue }
+                // Restore only what a block took away: a device that was never blocked gets no restore.
+                if kind == .restorePHI, try await lastAccessCommand(of: device.id)?.kind != .blockPHI { continue }
                 _ = try await issue(
                     draft, to: device, origin: .access, issuer: .system("access decision"), at: change.at,
                     audit: Self.systemEvent("access decision", at: change.at))
@@ -183,6 +185,17 @@ public final class CommandServices: Sendable {
                     "could not queue the PHI command of an access change",
                     metadata: ["device": "\(change.deviceID)", "error": "\(String(describing: type(of: error)))"])
             }
+        }
+    }
+
+    /// The newest block or restore the access decision issued to a device.
+    private func lastAccessCommand(of deviceID: DeviceID) async throws -> DeviceCommand? {
+        var page = try PageRequest(limit: PageRequest.maximumLimit)
+        while true {
+            let found = try await store.commands(CommandFilter(deviceID: deviceID), page)
+            if let command = found.items.first(where: { $0.origin == .access }) { return command }
+            guard let next = found.nextAfter else { return nil }
+            page = try PageRequest(limit: PageRequest.maximumLimit, after: next)
         }
     }
 
