@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilAgent
 import VigilCore
 
 /// `vigil simulate`: a fleet of simulated agents against a running server.
@@ -32,6 +33,14 @@ struct Simulate: AsyncParsableCommand {
             A live progress line goes to standard error; the summary (check-ins per second, errors, \
             latency p50/p99) to standard output, as one JSON object on the last line with --json.
 
+            Every device executes the commands it is given (docs/commands.md) on a simulated state: \
+            the hospital's apps with a cached chart and its key, and on a personal device some personal \
+            files. A lock locks it, lost mode shows its message, locate reports a fix in the demo \
+            hospital's main building, a selective wipe erases the hospital's apps, data and keys and a \
+            full wipe everything; each answer goes back to the server and one line is printed, such as \
+            "dev_… lock: acknowledged (locked)". Commands arrive at check-ins; with --push, every device \
+            also keeps the push channel (a WebSocket) open and gets them within a second.
+
             Example: vigil simulate --server http://127.0.0.1:8080 --token "$VIGIL_TOKEN" --devices 200 --duration 30
                      vigil simulate --server http://127.0.0.1:8080 --devices 20 --duration 600 --moving --interval 5
             """)
@@ -46,6 +55,9 @@ struct Simulate: AsyncParsableCommand {
 
     @Option(help: "With --moving, the seconds of one walk out and back, half of them outside (default: 180).")
     var walkPeriod: Double?
+
+    @Flag(help: "Have every device keep the push channel open, so that commands reach it at once.")
+    var push = false
 
     @Flag(help: "Have the BYOD devices accept the BYOD agreements that apply to the token's owner before they run.")
     var acceptAgreements = false
@@ -75,7 +87,7 @@ struct Simulate: AsyncParsableCommand {
     func run() async throws {
         let devices = fleet.devices ?? 100
         let duration = fleet.duration ?? 60
-        let (interval, acceptAgreements) = (interval, acceptAgreements)
+        let (interval, acceptAgreements, push) = (interval, acceptAgreements, push)
         let course = moving ? try await movingCourse(devices: devices) : nil
         let (checkIns, reports) = try await fleet.withFleet(
             devices: devices, connections: min(devices, 256), onePersonPerDevice: moving
@@ -103,7 +115,15 @@ struct Simulate: AsyncParsableCommand {
                     course: course, interval: interval, start: start, until: deadline, checkIns: checkIns, reports: reports,
                     onChange: { line.interject($0) })
             } else {
-                await fleet.runOnSchedule(interval: interval, until: deadline, recorder: checkIns)
+                let printCommand: @Sendable (SimulatedFleet.Member, CommandRunner.Event) -> Void = { member, event in
+                    if let text = SimulatedFleet.line(member, event) { line.interject(text) }
+                }
+                await withTaskGroup(of: Void.self) { group in
+                    if push { group.addTask { await fleet.runPush(until: deadline, onEvent: printCommand) } }
+                    group.addTask {
+                        await fleet.runOnSchedule(interval: interval, until: deadline, recorder: checkIns, onEvent: printCommand)
+                    }
+                }
             }
             ticker.cancel()
             let elapsed = SimulatedFleet.seconds(since: start)

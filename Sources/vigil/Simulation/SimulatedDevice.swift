@@ -66,4 +66,23 @@ extension SimulatedDevice {
     /// had before SplitMix64 moved to VigilCore, which started one step further. The command
     /// tests count on the fleet's fixed mix (which devices are BYOD, which misbehave).
     static let seedStep: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// The state the simulated agent manages: the hospital's apps with a cached chart and its
+    /// key, and for a personal device some personal files that no command touches.
+    func managedState(index: Int) -> ManagedState {
+        ManagedState(
+            managedApps: ["org.hospital.ehr", "org.hospital.securechat"], phiRecords: ["chart-cache-\(index)"],
+            phiKeys: ["phi-key-\(index)"], personalFiles: ownership == .byod ? ["photos", "messages"] : [])
+    }
+
+    /// Where the device lies when asked to locate it: in the demo hospital's main building, a
+    /// few metres from the next device, with a GPS-like accuracy.
+    func restingFix(index: Int, at time: Date) -> LocationFix {
+        LocationFix(
+            latitude: 39.8000 + Double(index % 100) * 0.000_01, longitude: -89.6510 + Double(index / 100 % 100) * 0.000_01,
+            accuracyMeters: 10, recordedAt: time, source: .gps)
+    }
+
+    /// A simulated device has a speaker unless it is a medical device.
+    var canPlaySound: Bool { deviceClass != .medicalDevice }
 }

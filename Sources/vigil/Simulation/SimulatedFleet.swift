@@ -10,6 +10,8 @@ struct SimulatedFleet: Sendable {
         let index: Int
         let profile: SimulatedDevice
         let client: AgentClient
+        /// Executes the commands the device is given, on its simulated state.
+        let runner: CommandRunner
     }
 
     let members: [Member]
@@ -23,9 +25,11 @@ struct SimulatedFleet: Sendable {
     ///   - progress: Called with the number enrolled so far.
     static func enroll(
         count: Int, serverURL: URL, admin: AdminClient, transport: any AgentTransport, concurrency: Int,
-        misbehaving: PostureFlaw? = nil, onePersonPerDevice: Bool = false, progress: @escaping @Sendable (Int) -> Void
+        misbehaving: PostureFlaw? = nil, onePersonPerDevice: Bool = false, person: PersonID? = nil,
+        progress: @escaping @Sendable (Int) -> Void
     ) async throws -> SimulatedFleet {
-        let owner = try await admin.me()
+        let owner: PersonID
+        if let person { owner = person } else { owner = try await admin.me() }
         let run = String(UUID().uuidString.prefix(8)).lowercased()
         let members = try await withThrowingTaskGroup(of: Member.self) { group in
             var members: [Member] = []
@@ -42,7 +46,10 @@ struct SimulatedFleet: Sendable {
                     let (client, _) = try await AgentClient.enroll(
                         serverURL: serverURL, code: code, facts: profile.facts, store: MemoryIdentityStore(),
                         transport: transport)
-                    return Member(index: index, profile: profile, client: client)
+                    let runner = CommandRunner(
+                        client: client, state: profile.managedState(index: index),
+                        locationSource: { profile.restingFix(index: index, at: Date()) }, canPlaySound: profile.canPlaySound)
+                    return Member(index: index, profile: profile, client: client, runner: runner)
                 }
             }
             while next < min(count, concurrency) { addTask() }
@@ -58,7 +65,10 @@ struct SimulatedFleet: Sendable {
 
     /// Each device checks in every `interval` seconds (± 10%, first at a random moment within
     /// the first interval) until `deadline`.
-    func runOnSchedule(interval: Double, until deadline: ContinuousClock.Instant, recorder: LatencyRecorder) async {
+    func runOnSchedule(
+        interval: Double, until deadline: ContinuousClock.Instant, recorder: LatencyRecorder,
+        onEvent: @escaping @Sendable (Member, CommandRunner.Event) -> Void = { _, _ in }
+    ) async {
         await withTaskGroup(of: Void.self) { group in
             for (index, member) in members.enumerated() {
                 group.addTask {
@@ -69,7 +79,7 @@ struct SimulatedFleet: Sendable {
                         let wake = ContinuousClock.now + .milliseconds(Int(delay * 1000))
                         guard wake < deadline else { return }
                         try? await Task.sleep(until: wake)
-                        await Self.checkIn(member, number: checkIns, recorder: recorder)
+                        await Self.checkIn(member, number: checkIns, recorder: recorder) { onEvent(member, $0) }
                         checkIns += 1
                         delay = interval * (0.9 + 0.2 * Double(random.next() % 1000) / 1000)
                     }
@@ -123,9 +133,14 @@ struct SimulatedFleet: Sendable {
 
     /// Checks `member` in once and records it.
     /// - Returns: The server's answer, or `nil` when the check-in failed.
+    /// Checks in, and executes and answers the commands the check-in brought.
     @discardableResult
-    static func checkIn(_ member: Member, number: Int, recorder: LatencyRecorder) async -> CheckInResponse? {
-        await recorder.timing { try await member.client.checkIn(member.profile.posture(checkIn: number)) }
+    static func checkIn(
+        _ member: Member, number: Int, recorder: LatencyRecorder, onEvent: @Sendable (CommandRunner.Event) -> Void = { _ in }
+    ) async -> CheckInResponse? {
+        let answer = await recorder.timing { try await member.client.checkIn(member.profile.posture(checkIn: number)) }
+        if let answer { _ = try? await member.runner.handle(answer, onEvent: onEvent) }
+        return answer
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
