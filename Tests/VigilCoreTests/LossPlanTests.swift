@@ -43,6 +43,15 @@ import VigilCore
         #expect(Array(second.prefix(2)).map(\.draft.idempotencyKey) == first.map(\.draft.idempotencyKey))
     }
 
+    @Test func aReportRepeatedWithAnotherNumberShowsItUnderAKeyOfItsOwn() throws {
+        let (lost, first) = try steps(.lost, ownership: .corporate)
+        let report = LossReport(status: .lost, phone: "+1 555 0199", reason: "call the desk instead")
+        let again = try LossPlan.steps(for: report, loss: lost, ownership: .corporate, collection: .defaults, at: Self.now)
+        #expect(again.map(\.draft.kind) == [.lostModeOn, .locate])
+        #expect(again[0].draft.idempotencyKey != first[0].draft.idempotencyKey)
+        #expect(again[1].draft.idempotencyKey == first[1].draft.idempotencyKey, "the same locate, once")
+    }
+
     @Test func foundTurnsLostModeOffOnlyForALostDevice() throws {
         let (lost, _) = try steps(.lost, ownership: .corporate)
         let (after, found) = try steps(.found, ownership: .corporate, previous: lost)

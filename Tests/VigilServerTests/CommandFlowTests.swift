@@ -224,6 +224,12 @@ import VigilTestSupport
             let own = try await server.send(.post, "/api/v1/me/devices/\(deviceID)/loss", as: .nurseManager, body: body)
             #expect(own.status == .ok, "\(own.text)")
             #expect(try await server.store.device(id: deviceID)?.custody == .lost)
+            let stolen = try await server.send(
+                .post, "/api/v1/me/devices/\(deviceID)/loss", as: .nurseManager,
+                body: #"{"status":"stolen","phone":"+1 312 555 0199","reason":"it was taken"}"#)
+            #expect(stolen.status == .ok, "a second report with another number is taken: \(stolen.text)")
+            let device = try await server.send(.get, "/api/v1/devices/\(deviceID)", as: .admin).json()
+            #expect(((device["device"] as? [String: Any])?["loss"] as? [String: Any])?["kind"] as? String == "stolen")
             #expect(try await server.send(.post, "/api/v1/devices/\(deviceID)/loss", as: .auditor, body: body).status == .forbidden)
         }
     }

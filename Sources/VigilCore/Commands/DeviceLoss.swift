@@ -108,8 +108,12 @@ public enum LossPlan {
         let reason = "reported \(report.status.rawValue): \(report.reason)"
         let key = "loss-\(loss.reportedAt.millisecondsSince1970)"
         func step(_ kind: CommandKind, _ parameters: [String: String] = [:], at time: Date = now) -> Step {
-            Step(
-                draft: CommandDraft(kind: kind, parameters: parameters, reason: reason, idempotencyKey: "\(key)-\(kind.rawValue)"),
+            // A report repeated with another message or number is another command: its key says so.
+            let words = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+            let variant = parameters.isEmpty ? "" : "-" + SHA256Hex.of(words).prefix(12)
+            return Step(
+                draft: CommandDraft(
+                    kind: kind, parameters: parameters, reason: reason, idempotencyKey: "\(key)-\(kind.rawValue)\(variant)"),
                 availableAt: time)
         }
         var steps: [Step] = []

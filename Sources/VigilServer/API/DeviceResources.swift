@@ -76,6 +76,8 @@ struct DeviceResource: Encodable {
     let keyRotatedAt: Date?
     let posture: Posture?
     let retirement: Retirement?
+    /// Present while the device is reported lost or stolen.
+    let loss: DeviceLoss?
     let updatedAt: Date
     /// The collected fields this caller may not see (`collect_hidden`), left out above.
     let hiddenFields: [CollectedField]
@@ -110,6 +112,7 @@ struct DeviceResource: Encodable {
         keyRotatedAt = device.keyRotatedAt
         posture = device.posture
         retirement = device.retirement
+        loss = device.loss
         updatedAt = device.updatedAt
         self.hiddenFields = hiddenFields
     }

@@ -9,7 +9,7 @@ extension AgentController {
     /// this device that takes it; the answer says which were refused and why.
     @Sendable func recordCommandResults(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let (deviceID, data) = try await authenticate(request, context)
-        let body = try JSONBody.decode(CommandResults.self, from: data, knownFields: ["results"])
+        let body = try JSONBody.decode(CommandResults.self, from: data, knownFields: nil)
         try Self.validate(body.results)
         return try APIJSON.response(try await commands.record(body.results, from: deviceID))
     }

@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
         discussion: "Every benchmark, its command and the figures last measured are in docs/benchmarks.md.",
         subcommands: [
             BenchCheckIn.self, BenchLocation.self, BenchLedger.self, BenchDecision.self, BenchReevaluate.self,
-            BenchGeofence.self,
+            BenchGeofence.self, BenchCommands.self,
         ])
 }
 

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOConcurrencyHelpers
 import VigilAgent
+import VigilCore
 
 /// The options `vigil simulate` and `vigil bench checkin` share: which server, whose token, how
 /// many devices.
@@ -57,10 +58,12 @@ struct FleetOptions: ParsableArguments {
     }
 
     /// Enrolls `devices` devices, showing progress, and hands the fleet to `body` with its HTTP client.
-    /// - Parameter onePersonPerDevice: Whether each device gets a new simulated person of its own
-    ///   instead of the token's owner (see ``SimulatedFleet/enroll(count:serverURL:admin:transport:concurrency:misbehaving:onePersonPerDevice:progress:)``).
+    /// - Parameters:
+    ///   - onePersonPerDevice: Whether each device gets a new simulated person of its own
+    ///     instead of the token's owner (see ``SimulatedFleet/enroll(count:serverURL:admin:transport:concurrency:misbehaving:onePersonPerDevice:person:progress:)``).
+    ///   - person: The person every device is enrolled for, instead of the token's owner.
     func withFleet<Result: Sendable>(
-        devices: Int, connections: Int, onePersonPerDevice: Bool = false,
+        devices: Int, connections: Int, onePersonPerDevice: Bool = false, person: PersonID? = nil,
         _ body: @Sendable (SimulatedFleet, AsyncHTTPClientTransport) async throws -> Result
     ) async throws -> Result {
         let client = AsyncHTTPClientTransport.makeClient(connections: connections)
@@ -75,7 +78,7 @@ struct FleetOptions: ParsableArguments {
             do {
                 fleet = try await SimulatedFleet.enroll(
                     count: devices, serverURL: try serverURL(), admin: admin, transport: transport,
-                    concurrency: min(32, connections), misbehaving: misbehave, onePersonPerDevice: onePersonPerDevice,
+                    concurrency: min(32, connections), misbehaving: misbehave, onePersonPerDevice: onePersonPerDevice, person: person,
                     progress: { count in enrolled.withLockedValue { $0 = count } })
             } catch {
                 ticker.cancel()
