@@ -10,12 +10,21 @@ public struct Provisioning: Codable, Sendable, Equatable {
     /// The catalog's apps for this device: those whose scope matches it, leaving out apps that
     /// handle PHI without being approved for it.
     public var managedApps: [ProvisionedApp]
+    /// How long the device may lie still and untouched while its person is on shift before the
+    /// agent reports it left behind (`POST /agent/v1/left-behind`), in minutes. The agent also
+    /// locks the screen after `requirements.maximumScreenLockSeconds` without interaction
+    /// (automatic logoff). Absent from a server older than remote commands.
+    public var leftBehindAfterMinutes: Int?
 
     /// Describes a provisioning.
-    public init(policies: [PolicyReference], requirements: PolicyRequirements, managedApps: [ProvisionedApp]) {
+    public init(
+        policies: [PolicyReference], requirements: PolicyRequirements, managedApps: [ProvisionedApp],
+        leftBehindAfterMinutes: Int? = nil
+    ) {
         self.policies = policies
         self.requirements = requirements
         self.managedApps = managedApps
+        self.leftBehindAfterMinutes = leftBehindAfterMinutes
     }
 
     /// The provisioning of `device` under `effective` with the app `catalog`.
@@ -23,7 +32,8 @@ public struct Provisioning: Codable, Sendable, Equatable {
         self.init(
             policies: effective.matchingPolicies, requirements: effective.requirements,
             managedApps: catalog.filter { $0.applies(to: device) && (!$0.handlesPHI || $0.approvedForPHI) }
-                .map(ProvisionedApp.init))
+                .map(ProvisionedApp.init),
+            leftBehindAfterMinutes: effective.conditions.leftBehindAfterMinutes)
     }
 }
 

@@ -21,12 +21,17 @@ public struct AccessConditions: Codable, Sendable, Equatable {
     public var staleAfterMinutes: Int?
     /// Whether a stale place blocks PHI (default `true`).
     public var staleBlocksPHI: Bool?
+    /// How long a device lies still and untouched while its person is on shift before its agent
+    /// reports it left behind, in minutes (default 15; `docs/commands.md`, "Left behind").
+    public var leftBehindAfterMinutes: Int?
+    /// What the server does with a device reported left behind (default `lock`).
+    public var leftBehindResponse: LeftBehindResponse?
 
     /// Describes conditions; none by default.
     public init(
         requireInsideFacility: Bool? = nil, requireOnShift: Bool? = nil, outsideAfterSeconds: Int? = nil,
         outsideAfterFixes: Int? = nil, outsideMarginMeters: Int? = nil, staleAfterMinutes: Int? = nil,
-        staleBlocksPHI: Bool? = nil
+        staleBlocksPHI: Bool? = nil, leftBehindAfterMinutes: Int? = nil, leftBehindResponse: LeftBehindResponse? = nil
     ) {
         self.requireInsideFacility = requireInsideFacility
         self.requireOnShift = requireOnShift
@@ -35,6 +40,8 @@ public struct AccessConditions: Codable, Sendable, Equatable {
         self.outsideMarginMeters = outsideMarginMeters
         self.staleAfterMinutes = staleAfterMinutes
         self.staleBlocksPHI = staleBlocksPHI
+        self.leftBehindAfterMinutes = leftBehindAfterMinutes
+        self.leftBehindResponse = leftBehindResponse
     }
 
     /// Whether no condition is set.
@@ -51,6 +58,7 @@ public struct AccessConditions: Codable, Sendable, Equatable {
         try range(outsideAfterFixes, "outsideAfterFixes", 1...100)
         try range(outsideMarginMeters, "outsideMarginMeters", 0...1_000)
         try range(staleAfterMinutes, "staleAfterMinutes", 1...1_440)
+        try range(leftBehindAfterMinutes, "leftBehindAfterMinutes", 1...480)
         return self
     }
 }
@@ -71,6 +79,10 @@ public struct EffectiveConditions: Sendable, Equatable, Hashable {
     public var staleAfterMinutes = 15
     /// Whether a stale place blocks PHI.
     public var staleBlocksPHI = true
+    /// Minutes still and untouched on shift before a device is left behind.
+    public var leftBehindAfterMinutes = 15
+    /// What is done with a device left behind.
+    public var leftBehindResponse = LeftBehindResponse.lock
 
     /// The defaults: nothing required.
     public init() {}
@@ -103,5 +115,15 @@ public struct EffectiveConditions: Sendable, Equatable, Hashable {
         take(\.outsideMarginMeters, into: \.outsideMarginMeters)
         take(\.staleAfterMinutes, into: \.staleAfterMinutes)
         take(\.staleBlocksPHI, into: \.staleBlocksPHI)
+        take(\.leftBehindAfterMinutes, into: \.leftBehindAfterMinutes)
+        take(\.leftBehindResponse, into: \.leftBehindResponse)
     }
+}
+
+/// What the server does with a device its agent reports left behind while its person is on shift.
+public enum LeftBehindResponse: String, Codable, CaseIterable, Sendable {
+    /// Lock it (a `lock` command, with a message on the lock screen).
+    case lock
+    /// Record it for the security team and tell the person's agent, without locking.
+    case notify
 }

@@ -33,6 +33,7 @@ struct AgentController {
         group.get("provisioning", use: provisioning)
         group.post("location", use: reportLocation)
         group.post("commands/results", use: recordCommandResults)
+        group.post("left-behind", use: reportLeftBehind)
         group.get("push", use: pushWithoutUpgrade)
     }
 

@@ -23,7 +23,7 @@ extension AccessConditions {
     init(file node: LocatedNode) throws {
         let fields = try node.mapping(keys: [
             "requireInsideFacility", "requireOnShift", "outsideAfterSeconds", "outsideAfterFixes",
-            "outsideMarginMeters", "staleAfterMinutes", "staleBlocksPHI",
+            "outsideMarginMeters", "staleAfterMinutes", "staleBlocksPHI", "leftBehindAfterMinutes", "leftBehindResponse",
         ])
         self.init(
             requireInsideFacility: try fields["requireInsideFacility"]?.boolean(),
@@ -32,7 +32,9 @@ extension AccessConditions {
             outsideAfterFixes: try fields["outsideAfterFixes"]?.integer(),
             outsideMarginMeters: try fields["outsideMarginMeters"]?.integer(),
             staleAfterMinutes: try fields["staleAfterMinutes"]?.integer(),
-            staleBlocksPHI: try fields["staleBlocksPHI"]?.boolean())
+            staleBlocksPHI: try fields["staleBlocksPHI"]?.boolean(),
+            leftBehindAfterMinutes: try fields["leftBehindAfterMinutes"]?.integer(),
+            leftBehindResponse: try fields["leftBehindResponse"]?.choice(LeftBehindResponse.self, noun: "a left-behind response"))
     }
 }
 

@@ -28,6 +28,8 @@ extension AccessConditions {
         if let outsideMarginMeters { pairs.append(("outsideMarginMeters", .number(outsideMarginMeters))) }
         if let staleAfterMinutes { pairs.append(("staleAfterMinutes", .number(staleAfterMinutes))) }
         if let staleBlocksPHI { pairs.append(("staleBlocksPHI", .flag(staleBlocksPHI))) }
+        if let leftBehindAfterMinutes { pairs.append(("leftBehindAfterMinutes", .number(leftBehindAfterMinutes))) }
+        if let leftBehindResponse { pairs.append(("leftBehindResponse", .text(leftBehindResponse.rawValue))) }
         return Node(pairs)
     }
 }
