@@ -62,6 +62,26 @@ public struct AgentStateStore: AgentIdentityStore {
         try PrivateFile.replace(identityPath, with: try VigilJSON.makeEncoder().encode(state))
     }
 
+    /// The managed state's file: what commands did to the device (`managed-state.json`, mode 0600).
+    public var managedStatePath: String { directory.appendingPathComponent("managed-state.json").path }
+
+    /// Reads the managed state; a fresh one when none was saved yet.
+    /// - Throws: ``AgentError/stateFileCorrupt(path:reason:)`` when the file is not a managed state.
+    public func loadManagedState() throws -> ManagedState {
+        guard let data = try PrivateFile.read(managedStatePath) else { return ManagedState() }
+        do {
+            return try VigilJSON.makeDecoder().decode(ManagedState.self, from: data)
+        } catch let error as DecodingError {
+            throw AgentError.stateFileCorrupt(path: managedStatePath, reason: Self.reason(error))
+        }
+    }
+
+    /// Stores the managed state, replacing the file atomically.
+    public func saveManagedState(_ state: ManagedState) throws {
+        try PrivateFile.createDirectory(directory.path)
+        try PrivateFile.replace(managedStatePath, with: try VigilJSON.makeEncoder().encode(state))
+    }
+
     /// Stores `state` in `identity.json.rotating`.
     public func stage(_ state: AgentState) throws {
         try PrivateFile.createDirectory(directory.path)

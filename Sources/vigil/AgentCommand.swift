@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilAgent
+import VigilAgentWebSocket
 import VigilCore
 
 /// `vigil agent`: the device agent for this Linux host.
@@ -124,7 +125,12 @@ struct AgentCommand: AsyncParsableCommand {
                 Reports the host's posture (OS version, battery, agent version) and prints the server's \
                 answer: approval, compliance, access and when the next check-in is due. Failures are \
                 retried with exponential backoff (up to 15 minutes) and reported on standard error. \
-                Stops with a non-zero status when the device is retired.
+                Keeps the push channel (a WebSocket) open, reconnecting with backoff and jitter, so that \
+                commands arrive at once; commands also come with check-ins. Each command is executed on \
+                the state the agent manages (kept in managed-state.json beside the identity: the lock, \
+                lost mode, the PHI block, managed apps, what a wipe erased), answered, and printed. This \
+                host has no location source or speaker: locate and play_sound fail with the reason. \
+                Stops with a non-zero status when the device is retired or wiped.
                   vigil agent run --state-dir /var/lib/vigil-agent
                   vigil agent run --once    # one check-in; non-zero status when it fails
                 """)
@@ -133,6 +139,9 @@ struct AgentCommand: AsyncParsableCommand {
 
         @Flag(help: "Check in once and exit; exit non-zero when the check-in fails.")
         var once = false
+
+        @Flag(help: "Do not keep the push channel open: commands arrive with check-ins only.")
+        var noPush = false
 
         @Option(
             help: ArgumentHelp(
@@ -157,15 +166,33 @@ struct AgentCommand: AsyncParsableCommand {
                 }
                 return
             }
+            let store = state.store
+            let commands = CommandRunner(
+                client: client, state: try store.loadManagedState(), locationSource: nil, canPlaySound: false,
+                save: { try store.saveManagedState($0) })
             Self.printError("Checking in as \(client.deviceID) with \(client.serverURL.absoluteString); Ctrl-C stops.")
-            await AgentRunner(client: client, postureProvider: provider).run { event in
+            let push = noPush ? nil : Task {
+                await commands.runPush(over: WebSocketPushTransport(), onEvent: { event in
+                    switch event {
+                    case .executed(let command, let outcome): print(Self.line(command, outcome))
+                    case .connected: Self.printError("push channel open")
+                    case .disconnected(let error, let delay):
+                        Self.printError("push channel closed: \(Self.reason(error)); reconnecting in \(Self.duration(delay))")
+                    case .accessChanged(let access): print("\(RFC3339.format(Date())) access \(access.state.rawValue)")
+                    case .stopped: break
+                    }
+                })
+            }
+            await AgentRunner(client: client, postureProvider: provider, commands: commands).run { event in
                 switch event {
                 case .checkedIn(let response, let delay): print(Self.line(response, nextIn: delay))
                 case .failed(let error, let delay):
                     Self.printError("check-in failed: \(Self.reason(error)); retrying in \(Self.duration(delay))")
                 case .retired: Self.printError(AgentError.retired.description)
+                case .executed(let command, let outcome): print(Self.line(command, outcome))
                 }
             }
+            push?.cancel()
             throw ExitCode.failure
         }
 
@@ -178,6 +205,12 @@ struct AgentCommand: AsyncParsableCommand {
             return "\(RFC3339.format(Date())) checked in: approval \(response.approval.rawValue), "
                 + "compliance \(response.compliance.rawValue)\(failing), access \(response.access.state.rawValue)\(reasons)\(grant), "
                 + "next check-in in \(duration(delay))"
+        }
+
+        /// One line about a command the agent executed.
+        static func line(_ command: PendingCommand, _ outcome: CommandOutcome) -> String {
+            "\(RFC3339.format(Date())) \(command.type) \(command.id): \(outcome.status.rawValue)"
+                + (outcome.detail.map { " (\($0))" } ?? "")
         }
 
         /// Why a check-in failed, for a person to read.

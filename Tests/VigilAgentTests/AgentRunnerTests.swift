@@ -27,6 +27,7 @@ import VigilCore
             case .checkedIn: "checkedIn"
             case .failed: "failed"
             case .retired: "retired"
+            case .executed: "executed"
             }
         }
         #expect(kinds == ["checkedIn", "checkedIn", "retired"])
