@@ -24,6 +24,16 @@ import VigilTestSupport
         }
     }
 
+    /// Three devices of one clinician.
+    static func threeDevices(in store: any VigilStore) async throws -> [DeviceID] {
+        let person = Fixtures.person(.clinician)
+        var devices: [DeviceID] = []
+        for serial in 1...3 {
+            devices.append(try await Fixtures.enrollDevice(for: person, hardwareID: "SN-\(serial)", in: store).device.id)
+        }
+        return devices
+    }
+
     @Test(arguments: StoreBackend.available)
     func deliveryFollowsPriorityAndAFailureOrAPutOffNeverBlocksTheQueue(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
@@ -124,11 +134,7 @@ import VigilTestSupport
     func wipesBeyondTheGuardRailAreHeldUntilASecondAdministratorApproves(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let time = Fixtures.now
-            let person = Fixtures.person(.clinician)
-            var devices: [DeviceID] = []
-            for serial in 1...3 {
-                devices.append(try await Fixtures.enrollDevice(for: person, hardwareID: "SN-\(serial)", in: store).device.id)
-            }
+            let devices = try await Self.threeDevices(in: store)
             let first = try await Self.enqueue([Self.command(.fullWipe, for: devices[0], at: time)], limit: 2, in: store, at: time)
             #expect(first.map(\.command.state) == [.queued])
             let more = try await Self.enqueue(
@@ -190,11 +196,7 @@ import VigilTestSupport
     func aBatchCountsItsCommandsByStateAndItsKeyIsTakenOnce(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let time = Fixtures.now
-            let person = Fixtures.person(.clinician)
-            var devices: [DeviceID] = []
-            for serial in 1...3 {
-                devices.append(try await Fixtures.enrollDevice(for: person, hardwareID: "SN-\(serial)", in: store).device.id)
-            }
+            let devices = try await Self.threeDevices(in: store)
             let batch = CommandBatch(
                 id: .generate(at: time), kind: .lock, issuedBy: Self.issuer, reason: "drill", createdAt: time, deviceCount: 4,
                 refusedCount: 1, idempotencyKey: "drill-1")

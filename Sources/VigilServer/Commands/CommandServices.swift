@@ -102,7 +102,7 @@ public final class CommandServices: Sendable {
     ) async throws -> (batch: CommandBatch, created: Bool) {
         var selection = filter
         selection.status = .active
-        let devices = try await store.allDevices(selection, sort: .enrolledAt)
+        let devices = try await store.commandTargets(selection)
         let collection = try await policies.byodSettings().collection
         let allowed = devices.filter { CommandAuthorization.refusal(of: draft.kind, on: $0.ownership, collection: collection) == nil }
         let batch = CommandBatch(
@@ -110,14 +110,16 @@ public final class CommandServices: Sendable {
             deviceCount: devices.count, refusedCount: devices.count - allowed.count, idempotencyKey: draft.idempotencyKey)
         var each = draft
         each.idempotencyKey = nil
-        let commands = allowed.map { each.command(for: $0.id, origin: .administrator, issuer: issuer, at: now, batchID: batch.id) }
+        let commands = allowed.map {
+            each.command(for: $0.deviceID, origin: .administrator, issuer: issuer, at: now, batchID: batch.id)
+        }
         let result = try await store.enqueueBatch(
             batch, commands: commands, guardRail: guardRail, at: now,
             audit: audit(
                 .commandBatchIssued, .commandBatch(batch.id),
                 "\(draft.kind.rawValue) to \(commands.count) of \(devices.count) devices "
                     + "(\(batch.refusedCount) refused by ownership): \(draft.reason)"))
-        if result.created { await push(to: allowed.map(\.id), at: now) }
+        if result.created { await push(to: allowed.map(\.deviceID), at: now) }
         return result
     }
 

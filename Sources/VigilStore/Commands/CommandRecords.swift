@@ -20,10 +20,11 @@ extension DeviceCommand {
             cancelledBy: try row.optionalIdentifier(19))
     }
 
-    /// The values of ``CommandSQL/columns``, then the priority's rank.
-    var storedValues: [SQLValue] {
-        [.identifier(id), .identifier(deviceID), .enumeration(kind), .text(StoredJSON.encode(parameters)),
-         .enumeration(priority), .enumeration(state), .enumeration(origin), .text(StoredJSON.encode(issuedBy)),
+    /// The values of ``CommandSQL/columns``, then the priority's rank; `memo` keeps the JSON of
+    /// parameters and issuers met before.
+    func storedValues(encoding memo: inout StoredJSON.Memo) -> [SQLValue] {
+        [.identifier(id), .identifier(deviceID), .enumeration(kind), .text(memo.encode(parameters)),
+         .enumeration(priority), .enumeration(state), .enumeration(origin), .text(memo.encode(issuedBy)),
          .text(reason), .text(idempotencyKey), .identifier(batchID), .date(createdAt), .date(availableAt),
          .date(expiresAt), .integer(Int64(attempts)), .date(deliveredAt), .date(endedAt), .text(result),
          .identifier(approvedBy), .identifier(cancelledBy), .integer(Int64(priority.rank))]

@@ -19,13 +19,15 @@ enum CommandSQL {
 
     /// Inserts commands, in statements of at most ``rowsPerInsert`` rows.
     static func insert(_ commands: [DeviceCommand]) -> [SQLStatement] {
-        stride(from: 0, to: commands.count, by: rowsPerInsert).map { start in
+        // A batch's commands share their parameters and issuer: each is encoded once, not per row.
+        var encoded = StoredJSON.Memo()
+        return stride(from: 0, to: commands.count, by: rowsPerInsert).map { start in
             let chunk = commands[start..<min(start + rowsPerInsert, commands.count)]
             let row = "(" + PlaceSQL.placeholders(21) + ")"
             return SQLStatement(
                 "INSERT INTO commands (\(columns), priority_rank) VALUES "
                     + Array(repeating: row, count: chunk.count).joined(separator: ", "),
-                chunk.flatMap(\.storedValues))
+                chunk.flatMap { $0.storedValues(encoding: &encoded) })
         }
     }
 
@@ -136,6 +138,16 @@ enum CommandSQL {
     /// Reads a row of ``batchStates(id:)``.
     static func stateCount(stored row: some StoredRow) throws -> (CommandState, Int) {
         (try row.enumeration(0, column: "commands.state"), Int(try row.integer(1)))
+    }
+
+    /// The devices a batch selects, as ``CommandTarget``s.
+    static func targets(_ filter: DeviceFilter) throws -> SQLStatement {
+        try DeviceSQL.devices(filter, sort: .enrolledAt, nil, columns: "id, ownership")
+    }
+
+    /// Reads a row of ``targets(_:)``.
+    static func target(stored row: some StoredRow) throws -> CommandTarget {
+        CommandTarget(deviceID: try row.identifier(0), ownership: try row.enumeration(1, column: "devices.ownership"))
     }
 
     static func deviceExists(_ id: DeviceID) -> SQLStatement {

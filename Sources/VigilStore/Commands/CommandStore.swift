@@ -23,6 +23,10 @@ public protocol CommandStore: Sendable {
         _ batch: CommandBatch, commands: [DeviceCommand], guardRail: WipeGuardRail, at now: Date, audit: AuditEventDraft
     ) async throws -> (batch: CommandBatch, created: Bool)
 
+    /// The devices `filter` selects, with only what deciding a batch's command needs: their
+    /// identifiers and ownership, in enrollment order (lighter than reading whole devices).
+    func commandTargets(_ filter: DeviceFilter) async throws -> [CommandTarget]
+
     /// The command with this identifier.
     func command(id: CommandID) async throws -> DeviceCommand?
 
@@ -75,6 +79,18 @@ public struct EnqueuedCommand: Sendable, Equatable {
     public init(command: DeviceCommand, created: Bool) {
         self.command = command
         self.created = created
+    }
+}
+
+/// A device a batch may reach.
+public struct CommandTarget: Sendable, Equatable {
+    public var deviceID: DeviceID
+    public var ownership: Ownership
+
+    /// Describes a target.
+    public init(deviceID: DeviceID, ownership: Ownership) {
+        self.deviceID = deviceID
+        self.ownership = ownership
     }
 }
 

@@ -52,7 +52,6 @@ enum SchemaV7 {
         // The wipes of the last hour, for the guard-rail.
         "CREATE INDEX commands_wipes ON commands(created_at) WHERE kind IN ('full_wipe', 'selective_wipe')",
         "CREATE INDEX commands_batch ON commands(batch_id, state) WHERE batch_id IS NOT NULL",
-        "CREATE INDEX commands_state ON commands(state, id)",
         "ALTER TABLE devices ADD COLUMN loss_kind TEXT",
         "ALTER TABLE devices ADD COLUMN loss_reported_at BIGINT",
         "ALTER TABLE devices ADD COLUMN loss_reported_by TEXT",

@@ -119,7 +119,10 @@ enum DeviceSQL {
 
     /// The inventory query: `filter`'s conditions, the keyset condition of the cursor, `sort`'s order;
     /// without a page, every matching device in one statement (one consistent snapshot).
-    static func devices(_ filter: DeviceFilter, sort: DeviceSort, _ page: PageRequest?) throws -> SQLStatement {
+    /// - Parameter columns: The columns to read; every device column by default.
+    static func devices(
+        _ filter: DeviceFilter, sort: DeviceSort, _ page: PageRequest?, columns: String = DeviceColumns.device
+    ) throws -> SQLStatement {
         var conditions: [(String, [SQLValue])] = []
         func equal(_ column: String, _ value: SQLValue?) {
             if let value { conditions.append(("\(column) = ?", [value])) }
@@ -159,10 +162,10 @@ enum DeviceSQL {
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.map(\.0).joined(separator: " AND ")
         guard let page else {
             return SQLStatement(
-                "SELECT \(DeviceColumns.device) FROM devices\(whereClause) ORDER BY \(order)", conditions.flatMap(\.1))
+                "SELECT \(columns) FROM devices\(whereClause) ORDER BY \(order)", conditions.flatMap(\.1))
         }
         return SQLStatement(
-            "SELECT \(DeviceColumns.device) FROM devices\(whereClause) ORDER BY \(order) LIMIT ?",
+            "SELECT \(columns) FROM devices\(whereClause) ORDER BY \(order) LIMIT ?",
             conditions.flatMap(\.1) + [.integer(Int64(page.limit + 1))])
     }
 

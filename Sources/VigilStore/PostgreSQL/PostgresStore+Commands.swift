@@ -36,6 +36,10 @@ extension PostgresStore {
         }
     }
 
+    public func commandTargets(_ filter: DeviceFilter) async throws -> [CommandTarget] {
+        try await read(try CommandSQL.targets(filter), CommandSQL.target(stored:))
+    }
+
     public func command(id: CommandID) async throws -> DeviceCommand? {
         try await read(CommandSQL.command(id: id, forUpdate: false), DeviceCommand.init(stored:)).first
     }

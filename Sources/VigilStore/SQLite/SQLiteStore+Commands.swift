@@ -32,6 +32,11 @@ extension SQLiteStore {
         }
     }
 
+    public func commandTargets(_ filter: DeviceFilter) async throws -> [CommandTarget] {
+        let statement = try CommandSQL.targets(filter)
+        return try await pool.read { db in try db.run(statement, CommandSQL.target(stored:)) }
+    }
+
     public func command(id: CommandID) async throws -> DeviceCommand? {
         try await pool.read { db in try db.run(CommandSQL.command(id: id, forUpdate: false), DeviceCommand.init(stored:)).first }
     }
