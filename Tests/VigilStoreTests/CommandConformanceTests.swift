@@ -228,6 +228,21 @@ import VigilTestSupport
     }
 
     @Test(arguments: StoreBackend.available)
+    func aBatchsTargetsAreTheSelectedDevicesInServiceWithTheirOwnership(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let person = Fixtures.person(.clinician)
+            let corporate = try await Fixtures.enrollDevice(for: person, hardwareID: "SN-1", in: store).device
+            let personal = try await Fixtures.enrollDevice(for: person, ownership: .byod, hardwareID: "SN-2", in: store).device
+            #expect(
+                try await store.commandTargets(DeviceFilter(status: .active)) == [
+                    CommandTarget(deviceID: corporate.id, ownership: .corporate),
+                    CommandTarget(deviceID: personal.id, ownership: .byod),
+                ])
+            #expect(try await store.commandTargets(DeviceFilter(ownership: .byod)).map(\.deviceID) == [personal.id])
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
     func aLossReportIsKeptWithTheDeviceAndMakesItLostOrStolen(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let time = Fixtures.now
