@@ -14,11 +14,15 @@ extension AgentClient {
         }
     }
 
-    /// The signed upgrade request of the push channel (`GET /agent/v1/push`), on a session
-    /// opened or renewed first when needed. Its `url` has the `ws` or `wss` scheme.
+    /// The signed upgrade request of the push channel (`GET /agent/v1/push`), on a session of its
+    /// own: the upgrade is sent by the push transport, outside this client's order of requests,
+    /// so that sharing the requests' session could let a later request's counter arrive first.
+    /// The connection lives as long as that session. Its `url` has the `ws` or `wss` scheme.
     public func pushUpgradeRequest() async throws -> AgentHTTPRequest {
         try await exclusively {
-            var request = try await signedOnSession(try wire.get("push"))
+            var channel = try await openSession()
+            var request = try wire.get("push")
+            channel.sign(&request)
             var components = URLComponents(url: request.url, resolvingAgainstBaseURL: false)
             components?.scheme = request.url.scheme == "https" ? "wss" : "ws"
             guard let url = components?.url else { throw AgentError.invalidServerURL(serverURL.absoluteString) }

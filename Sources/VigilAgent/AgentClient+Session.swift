@@ -49,7 +49,7 @@ extension AgentClient {
 
     /// Opens a session with the device key. When the server refuses the key and a rotation was
     /// interrupted after the server took the new key, opens it with the new key and keeps that.
-    private func openSession() async throws -> AgentSession {
+    func openSession() async throws -> AgentSession {
         do {
             return try await openSession(with: state.key)
         } catch AgentError.server(status: 401, let kind, let detail) {

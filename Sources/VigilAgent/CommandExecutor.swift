@@ -70,7 +70,7 @@ public struct CommandExecutor: Sendable {
             guard capabilities.canPlaySound else { return Self.failed(command, "this device has no speaker") }
             return Self.done(command, "sound played")
         case .fullWipe:
-            state = ManagedState(fullyWiped: true)
+            state = ManagedState(fullyWiped: true, recentAnswers: state.recentAnswers)
             return Self.done(command, "wiped: every app, file and key erased", then: .stop)
         case .selectiveWipe:
             state.eraseManagedData()

@@ -4,7 +4,8 @@ import VigilCore
 /// The agent's side of remote commands (`docs/commands.md`, "Agent and simulator"): it executes
 /// the commands a check-in or the push channel brings, in order, on the state it manages, does
 /// what they leave to do (report a fix, fetch the provisioning, rotate the key), and answers each.
-/// A command the server hands out again (its answer was lost) is answered again, not run twice.
+/// A command the server hands out again (its answer was lost) is answered again, not run twice,
+/// even after a restart: the answers are kept with the state.
 /// The push channel reconnects with exponential backoff and jitter.
 public actor CommandRunner {
     /// What the runner did, for a log or a display.
@@ -25,8 +26,6 @@ public actor CommandRunner {
     private let save: @Sendable (ManagedState) throws -> Void
     /// The state the commands changed.
     public private(set) var state: ManagedState
-    private var answered: [String: CommandOutcome] = [:]
-    private var answeredOrder: [String] = []
 
     /// How many answers are remembered to answer a redelivered command again.
     public static let rememberedAnswers = 256
@@ -60,13 +59,13 @@ public actor CommandRunner {
     public func execute(_ commands: [PendingCommand], onEvent: @Sendable (Event) -> Void = { _ in }) async -> [CommandOutcome] {
         var outcomes: [CommandOutcome] = []
         for command in commands {
-            if let earlier = answered[command.id] {
+            if let earlier = state.recentAnswers.last(where: { $0.commandID == command.id }) {
                 outcomes.append(earlier)
                 continue
             }
             let execution = executor.execute(command, on: &state)
-            try? save(state)
             remember(execution.outcome)
+            try? save(state)
             outcomes.append(execution.outcome)
             onEvent(.executed(command, execution.outcome))
             if let followUp = execution.followUp { await perform(followUp) }
@@ -149,9 +148,8 @@ public actor CommandRunner {
     }
 
     private func remember(_ outcome: CommandOutcome) {
-        answered[outcome.commandID] = outcome
-        answeredOrder.append(outcome.commandID)
-        if answeredOrder.count > Self.rememberedAnswers { answered[answeredOrder.removeFirst()] = nil }
+        state.recentAnswers.append(outcome)
+        if state.recentAnswers.count > Self.rememberedAnswers { state.recentAnswers.removeFirst() }
     }
 }
 

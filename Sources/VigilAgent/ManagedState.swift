@@ -37,12 +37,15 @@ public struct ManagedState: Codable, Sendable, Equatable {
     public var fullyWiped: Bool
     /// Set once the device was retired: it stops.
     public var retired: Bool
+    /// The answers to the last commands executed, oldest first: a command handed out again (its
+    /// answer was lost, even across a restart) is answered with them, not run twice.
+    public var recentAnswers: [CommandOutcome]
 
     /// Describes a state.
     public init(
         locked: Bool = false, lockMessage: String? = nil, lostMode: LostMode? = nil, phiBlocked: Bool = false,
         managedApps: [String] = [], phiRecords: [String] = [], phiKeys: [String] = [], personalFiles: [String] = [],
-        fullyWiped: Bool = false, retired: Bool = false
+        fullyWiped: Bool = false, retired: Bool = false, recentAnswers: [CommandOutcome] = []
     ) {
         self.locked = locked
         self.lockMessage = lockMessage
@@ -54,6 +57,7 @@ public struct ManagedState: Codable, Sendable, Equatable {
         self.personalFiles = personalFiles
         self.fullyWiped = fullyWiped
         self.retired = retired
+        self.recentAnswers = recentAnswers
     }
 
     /// Whether the device holds any PHI or a key to it.

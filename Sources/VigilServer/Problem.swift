@@ -47,12 +47,12 @@ public struct Problem: Error, Sendable, Equatable {
             detail: "\(field) \(message)", field: field)
     }
 
-    /// 400: a query parameter breaks a rule.
-    /// A command the device's ownership or the collection matrix does not allow (`docs/commands.md`).
+    /// 422: a command the device's ownership or the collection matrix does not allow (`docs/commands.md`).
     public static func commandRefused(_ detail: String) -> Problem {
         Problem(status: .unprocessableContent, kind: "command-refused", title: "The command is refused for this device", detail: detail)
     }
 
+    /// 400: a query parameter breaks a rule.
     public static func invalidQuery(_ parameter: String, _ message: String) -> Problem {
         Problem(
             status: .badRequest, kind: "invalid-query", title: "A query parameter is invalid",

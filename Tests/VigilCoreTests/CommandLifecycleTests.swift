@@ -94,6 +94,10 @@ import VigilCore
         var command = Self.command(.fullWipe, expiresIn: 60)
         try command.deliver(at: Self.now)
         command.expire(at: Self.now.addingTimeInterval(61))
+        var postponed = command
+        #expect(throws: CommandTransitionError.ended(.expired), "a late 'not now' would revive it") {
+            try postponed.record(CommandOutcome(commandID: command.id.rawValue, status: .notNow), at: Self.now.addingTimeInterval(62))
+        }
         try command.record(CommandOutcome(commandID: command.id.rawValue, status: .acknowledged), at: Self.now.addingTimeInterval(62))
         #expect(command.state == .acknowledged)
     }

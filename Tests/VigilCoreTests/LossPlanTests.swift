@@ -52,6 +52,17 @@ import VigilCore
         #expect(again[1].draft.idempotencyKey == first[1].draft.idempotencyKey, "the same locate, once")
     }
 
+    @Test func aTheftReportedAgainAfterADowngradeSchedulesANewWipe() throws {
+        let (stolen, first) = try steps(.stolen, ownership: .corporate)
+        let (lost, _) = try steps(.lost, ownership: .corporate, previous: stolen, at: Self.now.addingTimeInterval(60))
+        #expect(lost?.wipeAt == nil)
+        let (again, second) = try steps(.stolen, ownership: .corporate, previous: lost, at: Self.now.addingTimeInterval(120))
+        #expect(again?.wipeAt == Self.now.addingTimeInterval(120 + 3_600))
+        #expect(first.last?.draft.kind == .fullWipe && second.last?.draft.kind == .fullWipe)
+        #expect(first.last?.draft.idempotencyKey != second.last?.draft.idempotencyKey)
+        #expect(first[0].draft.idempotencyKey == second[0].draft.idempotencyKey, "the same lost mode")
+    }
+
     @Test func foundTurnsLostModeOffOnlyForALostDevice() throws {
         let (lost, _) = try steps(.lost, ownership: .corporate)
         let (after, found) = try steps(.found, ownership: .corporate, previous: lost)

@@ -51,6 +51,8 @@ import VigilTestSupport
             #expect(try await Self.issue(server, to: deviceID, body, as: .clinician).status == .forbidden)
             let unknown = try await Self.issue(server, to: deviceID, #"{"kind":"lock","reason":"x","parameters":{"colour":"red"}}"#)
             #expect(unknown.status == .badRequest, "\(unknown.text)")
+            let reserved = try await Self.issue(server, to: deviceID, #"{"kind":"lock","reason":"x","idempotencyKey":"access-7"}"#)
+            #expect(reserved.status == .badRequest && reserved.text.contains("idempotencyKey"))
 
             let checkIn = try server.decodeCheckIn(try await phone.checkIn(server))
             #expect(checkIn.commands == [PendingCommand(id: lock.id.rawValue, type: "lock", parameters: ["message": "Return to ward 4"])])
@@ -231,6 +233,17 @@ import VigilTestSupport
             let device = try await server.send(.get, "/api/v1/devices/\(deviceID)", as: .admin).json()
             #expect(((device["device"] as? [String: Any])?["loss"] as? [String: Any])?["kind"] as? String == "stolen")
             #expect(try await server.send(.post, "/api/v1/devices/\(deviceID)/loss", as: .auditor, body: body).status == .forbidden)
+            // Her own reports she may undo; a theft the security team reported, only the security team.
+            let mine = try await server.send(
+                .post, "/api/v1/me/devices/\(deviceID)/loss", as: .nurseManager, body: #"{"status":"found","reason":"in my bag"}"#)
+            #expect(mine.status == .ok, "\(mine.text)")
+            let theirs = try await server.send(
+                .post, "/api/v1/devices/\(deviceID)/loss", as: .securityOfficer, body: #"{"status":"stolen","reason":"seen taken"}"#)
+            #expect(theirs.status == .ok)
+            let undo = try await server.send(
+                .post, "/api/v1/me/devices/\(deviceID)/loss", as: .nurseManager, body: #"{"status":"found","reason":"it is back"}"#)
+            #expect(undo.status == .forbidden, "\(undo.text)")
+            #expect(try await server.store.device(id: deviceID)?.custody == .stolen)
         }
     }
 }

@@ -117,6 +117,8 @@ import VigilTestSupport
             let retry = Self.command(.locate, for: device.id, key: "k-1", at: time.addingTimeInterval(5))
             let again = try await Self.enqueue([retry], in: store, at: time.addingTimeInterval(5))
             #expect(again == [EnqueuedCommand(command: first, created: false)])
+            #expect(try await store.command(deviceID: device.id, idempotencyKey: "k-1") == first)
+            #expect(try await store.command(deviceID: device.id, idempotencyKey: "k-2") == nil)
             // The same key on another device is another command; twice in one request, one command.
             let elsewhere = Self.command(.locate, for: other.id, key: "k-1", at: time)
             let twice = Self.command(.locate, for: other.id, key: "k-1", at: time.addingTimeInterval(1))
@@ -161,6 +163,9 @@ import VigilTestSupport
             #expect(cancelled.state == .cancelled && cancelled.endedAt == time)
             let next = try await Self.enqueue([Self.command(.fullWipe, for: devices[0], at: time)], limit: 2, in: store, at: time)
             #expect(next.map(\.command.state) == [.held])
+            // A retirement erases the managed data: it counts, and waits, as a wipe.
+            let retire = try await Self.enqueue([Self.command(.retire, for: devices[1], at: time)], limit: 2, in: store, at: time)
+            #expect(retire.map(\.command.state) == [.held])
         }
     }
 

@@ -39,6 +39,18 @@ public struct CommandDraft: Codable, Sendable, Equatable {
     public static let maximumReasonLength = 500
     /// The longest idempotency key.
     public static let maximumKeyLength = 128
+    /// The prefixes of the idempotency keys Vigil gives its own commands (access changes,
+    /// escalations, left-behind locks, loss plans): a person may not take one ahead of it.
+    public static let reservedKeyPrefixes = ["access-", "due-", "left-behind-", "loss-"]
+
+    /// Refuses an idempotency key that starts like one of Vigil's own (``reservedKeyPrefixes``).
+    /// - Throws: ``ValidationError`` on `idempotencyKey`.
+    public func refusingReservedKey() throws -> CommandDraft {
+        if let key = idempotencyKey, let prefix = Self.reservedKeyPrefixes.first(where: key.hasPrefix) {
+            throw ValidationError(field: "idempotencyKey", message: "may not start with \(prefix), which Vigil keeps for its own commands")
+        }
+        return self
+    }
 
     /// The draft with every field checked and trimmed.
     /// - Throws: ``ValidationError`` naming the field at fault.

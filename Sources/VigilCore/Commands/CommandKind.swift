@@ -42,8 +42,9 @@ public enum CommandKind: String, Codable, CaseIterable, Sendable {
         }
     }
 
-    /// Whether the command erases data: the wipe guard-rail counts these.
-    public var isWipe: Bool { self == .fullWipe || self == .selectiveWipe }
+    /// Whether the command erases data: the wipe guard-rail counts these (`retire` erases the
+    /// managed data as a selective wipe does).
+    public var isWipe: Bool { self == .fullWipe || self == .selectiveWipe || self == .retire }
 
     /// The priority a command of this kind gets unless its issuer names one.
     public var defaultPriority: CommandPriority {

@@ -39,7 +39,8 @@ extension DeviceCommand {
     /// act, and the hospital must know it (a wipe that ran late). An answer to a cancelled or
     /// already answered command is refused.
     public mutating func record(_ outcome: CommandOutcome, at now: Date) throws(CommandTransitionError) {
-        let lateAnswer = state == .expired && deliveredAt != nil
+        // A late answer says what happened; a late "not now" would revive an expired command.
+        let lateAnswer = state == .expired && deliveredAt != nil && outcome.status != .notNow
         guard !state.hasEnded || lateAnswer else { throw .ended(state) }
         guard state != .held else { throw .awaitingApproval }
         result = outcome.detail.map { String($0.prefix(Self.maximumResultLength)) }

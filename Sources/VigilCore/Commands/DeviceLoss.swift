@@ -126,7 +126,11 @@ public enum LossPlan {
             steps.append(step(.lostModeOn, parameters))
             if DeviceActionPolicy.allows(.locate, on: ownership, collection: collection) { steps.append(step(.locate)) }
             if loss.kind == .stolen {
-                steps.append(step(ownership.isHospitalOwned ? .fullWipe : .selectiveWipe, at: loss.wipeAt ?? now))
+                // Keyed by its time too: a theft reported again after a downgrade to lost schedules a new wipe.
+                let wipeAt = loss.wipeAt ?? now
+                var wipe = step(ownership.isHospitalOwned ? .fullWipe : .selectiveWipe, at: wipeAt)
+                wipe.draft.idempotencyKey = (wipe.draft.idempotencyKey ?? key) + "-\(wipeAt.millisecondsSince1970)"
+                steps.append(wipe)
             }
         }
         return try steps.map { step in

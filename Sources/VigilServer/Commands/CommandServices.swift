@@ -70,7 +70,7 @@ public final class CommandServices: Sendable {
         at now: Date, audit: @escaping AuditEventMaker
     ) async throws -> [EnqueuedCommand] {
         guard device.retirement == nil else { throw Problem.conflict("Device \(device.id) is retired; it takes no commands.") }
-        let collection = try await policies.byodSettings().collection
+        let collection = try await collection()
         for draft in drafts {
             if let refusal = CommandAuthorization.refusal(of: draft.kind, on: device.ownership, collection: collection) {
                 throw Problem.commandRefused(refusal)
@@ -78,6 +78,7 @@ public final class CommandServices: Sendable {
         }
         // Identifiers in the drafts' order: commands of one moment and priority go out in it.
         let ids = drafts.map { _ in CommandID.generate(at: now) }.sorted()
+        precondition(drafts.count == availableAt.count, "one availability per draft")
         let commands = zip(drafts, availableAt).enumerated().map { index, pair in
             pair.0.command(for: device.id, origin: origin, issuer: issuer, at: now, availableAt: pair.1, id: ids[index])
         }
@@ -103,7 +104,7 @@ public final class CommandServices: Sendable {
         var selection = filter
         selection.status = .active
         let devices = try await store.commandTargets(selection)
-        let collection = try await policies.byodSettings().collection
+        let collection = try await collection()
         let allowed = devices.filter { CommandAuthorization.refusal(of: draft.kind, on: $0.ownership, collection: collection) == nil }
         let batch = CommandBatch(
             id: .generate(at: now), kind: draft.kind, issuedBy: issuer, reason: draft.reason, createdAt: now,
@@ -122,6 +123,9 @@ public final class CommandServices: Sendable {
         if result.created { await push(to: allowed.map(\.deviceID), at: now) }
         return result
     }
+
+    /// The collection matrix in force, which decides what each ownership allows.
+    func collection() async throws -> CollectionMatrix { try await policies.byodSettings().collection }
 
     // MARK: Delivery
 
@@ -218,10 +222,14 @@ struct AccessChange: Sendable, Equatable {
     let at: Date
 }
 
+extension AuditActor {
+    /// The actor without the token it acted through: who, not how, for records that outlive tokens.
+    var withoutToken: AuditActor { AuditActor(kind: kind, id: id) }
+}
+
 extension DeviceCommand {
-    /// The command for the audit trail: identifier, kind and why (never its parameters, which
-    /// may hold a lock-screen message or a phone number).
-    var summary: String {
-        "\(id) \(kind.rawValue) \(state.rawValue)" + (result.map { " (\($0))" } ?? "") + ": \(reason)"
-    }
+    /// The command for the audit trail: identifier, kind, state and why; never its parameters
+    /// (a lock-screen message, a phone number) nor the device's free-text result, which stays on
+    /// the command.
+    var summary: String { "\(id) \(kind.rawValue) \(state.rawValue): \(reason)" }
 }

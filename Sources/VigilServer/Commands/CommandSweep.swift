@@ -18,6 +18,10 @@ struct CommandSweep: Service {
     static let expiryBatch = 1_000
     /// Devices pushed to in one step.
     static let pushBatch = 10_000
+    /// How far each sweep looks back before the last one: a command committed a little after its
+    /// `availableAt` (a large batch, another replica) is still seen. Pushing twice is harmless:
+    /// a command is handed out once.
+    static let overlap: TimeInterval = 60
 
     var store: any VigilStore { commands.store }
 
@@ -26,21 +30,26 @@ struct CommandSweep: Service {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             let now = Date().roundedToMilliseconds
-            await sweep(after: last, through: now)
-            last = now
+            // A sweep that failed is covered by the next one.
+            if await sweep(after: last.addingTimeInterval(-Self.overlap), through: now) { last = now }
         }
     }
 
     /// One sweep over `(after, through]`.
-    func sweep(after: Date, through now: Date) async {
+    /// - Returns: Whether it went through.
+    @discardableResult
+    func sweep(after: Date, through now: Date) async -> Bool {
         commands.hub.closeEnded(at: now)
         do {
             try await expire(at: now)
             try await issueDueEscalations(at: now)
             let devices = try await store.devicesWithCommandsAvailable(after: after, through: now, limit: Self.pushBatch)
             await commands.push(to: devices, at: now)
+            // A full batch leaves devices for the next sweep, over the same window.
+            return devices.count < Self.pushBatch
         } catch {
             logger.warning("The command sweep failed; it runs again shortly: \(error)")
+            return false
         }
     }
 
@@ -62,11 +71,14 @@ struct CommandSweep: Service {
         while true {
             let found = try await store.dueActions(deviceID: nil, state: .pending, page)
             for due in found.items where due.dueAt <= now {
+                let key = "due-\(due.id)"
+                // Taken already (a read, not a write transaction, for every sweep after the first).
                 guard let kind = CommandKind(escalation: due.action),
+                    try await store.command(deviceID: due.deviceID, idempotencyKey: key) == nil,
                     let device = try await store.device(id: due.deviceID), device.retirement == nil
                 else { continue }
                 let draft = CommandDraft(
-                    kind: kind, reason: "escalation of \(due.policy.name) v\(due.policy.version)", idempotencyKey: "due-\(due.id)")
+                    kind: kind, reason: "escalation of \(due.policy.name) v\(due.policy.version)", idempotencyKey: key)
                 do {
                     _ = try await commands.issue(
                         draft, to: device, origin: .escalation, issuer: .system("escalation"), at: now,

@@ -40,7 +40,7 @@ struct CommandsController {
             try CommandDraft(
                 kind: kind, parameters: parameters ?? [:], priority: priority, expiresInSeconds: expiresInSeconds,
                 reason: reason, idempotencyKey: idempotencyKey
-            ).validated()
+            ).validated().refusingReservedKey()
         }
     }
 
@@ -156,7 +156,7 @@ struct CommandsController {
         let (batch, created) = try await commands.issueBatch(
             draft, to: body.devices.filter, issuer: .person(try context.requireIdentity()), at: now,
             audit: context.eventMaker(at: now))
-        if !created, batch.kind != draft.kind {
+        if !created, batch.kind != draft.kind || batch.reason != draft.reason {
             throw Problem.conflict("The idempotency key names batch \(batch.id), a different command; use a new key.")
         }
         return try APIJSON.response(

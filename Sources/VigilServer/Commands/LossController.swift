@@ -29,7 +29,7 @@ struct LossController {
 
     @Sendable func reportAny(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let device = try await existingDevice(context)
-        return try await report(request, context, about: device)
+        return try await report(request, context, about: device, ownDevice: false)
     }
 
     /// A person reports their own device; anyone else's is not found, as if it did not exist.
@@ -38,15 +38,17 @@ struct LossController {
         guard device.personID == (try context.requireIdentity()).person.id else {
             throw Problem.notFound("There is no device \(device.id) of yours.")
         }
-        return try await report(request, context, about: device)
+        return try await report(request, context, about: device, ownDevice: true)
     }
 
-    private func report(_ request: Request, _ context: VigilRequestContext, about device: Device) async throws -> Response {
+    private func report(
+        _ request: Request, _ context: VigilRequestContext, about device: Device, ownDevice: Bool
+    ) async throws -> Response {
         let body = try await request.decodeBody(as: ReportBody.self, limit: bodyLimit)
         let now = Date().roundedToMilliseconds
         let outcome = try await desk.report(
             LossReport(status: body.status, message: body.message, phone: body.phone, reason: body.reason), about: device,
-            by: .person(try context.requireIdentity()), at: now, audit: context.eventMaker(at: now))
+            by: .person(try context.requireIdentity()), ownDevice: ownDevice, at: now, audit: context.eventMaker(at: now))
         return try APIJSON.response(outcome)
     }
 

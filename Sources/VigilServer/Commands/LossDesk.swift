@@ -22,29 +22,46 @@ struct LossDesk: Sendable {
     static let maximumReasonLength = 500
 
     /// Records a report about `device` by `actor` and issues its plan.
-    /// - Throws: ``Problem`` 409 for a found report about a device not reported lost, or for a retired device.
+    /// - Parameter ownDevice: Whether `actor` reports their own device (`/me`): they may report it
+    ///   lost or stolen, but only undo (found, or stolen back to lost) a report they made themselves.
+    /// - Throws: ``Problem`` 409 for a found report about a device not reported lost, for a retired
+    ///   device, or when the device's report changed meanwhile; 403 for a person undoing someone
+    ///   else's report.
     func report(
-        _ report: LossReport, about device: Device, by actor: AuditActor, at now: Date, audit: @escaping AuditEventMaker
+        _ report: LossReport, about device: Device, by actor: AuditActor, ownDevice: Bool, at now: Date,
+        audit: @escaping AuditEventMaker
     ) async throws -> Outcome {
         var report = report
         report.reason = try Validate.text(report.reason, field: "reason", maximumLength: Self.maximumReasonLength)
         guard device.retirement == nil else { throw Problem.conflict("Device \(device.id) is retired.") }
-        if report.status == .found, device.loss == nil {
+        let previous = device.loss
+        if report.status == .found, previous == nil {
             throw Problem.conflict("Device \(device.id) is not reported lost or stolen.")
         }
-        let loss = LossPlan.loss(after: report, previous: device.loss, by: actor, wipeDelay: commands.stolenWipeDelay, at: now)
-        let collection = try await store.byodSettings().collection
+        let undoes = report.status == .found || (previous?.kind == .stolen && report.status == .lost)
+        if ownDevice, undoes, let previous, previous.reportedBy != actor.withoutToken {
+            throw Problem.forbidden(
+                "Device \(device.id) was reported \(previous.kind.rawValue) by someone else: only the security team may undo it.")
+        }
+        let loss = LossPlan.loss(after: report, previous: previous, by: actor.withoutToken, wipeDelay: commands.stolenWipeDelay, at: now)
         let steps = try LossPlan.steps(
-            for: report, loss: loss ?? device.loss, ownership: device.ownership, collection: collection, at: now)
+            for: report, loss: loss ?? previous, ownership: device.ownership, collection: try await commands.collection(),
+            at: now)
         let updated = try await store.updateDevice(
             id: device.id,
             audit: audit(.deviceLossReported, .device(device.id), Self.summary(report, loss: loss, by: actor))
-        ) { $0.loss = loss }
+        ) { stored in
+            // The plan was made from the report read before: another report meanwhile is a conflict.
+            guard stored.loss == previous, stored.retirement == nil else {
+                throw Problem.conflict("Device \(device.id)'s loss report changed meanwhile; read it and report again.")
+            }
+            stored.loss = loss
+        }
         // A found device needs none of the plan; a stolen one found to be only lost, no wipe.
         let withdrawn: [CommandID]
         if loss == nil {
             withdrawn = try await withdraw(from: device.id, wipesOnly: false, at: now, audit: audit)
-        } else if device.loss?.kind == .stolen, loss?.kind == .lost {
+        } else if previous?.kind == .stolen, loss?.kind == .lost {
             withdrawn = try await withdraw(from: device.id, wipesOnly: true, at: now, audit: audit)
         } else {
             withdrawn = []
@@ -67,10 +84,14 @@ struct LossDesk: Sendable {
             for command in found.items where command.origin == .loss && !command.state.hasEnded
                 && command.kind != .lostModeOff && (command.kind.isWipe || !wipesOnly)
             {
-                _ = try await store.updateCommand(
-                    id: command.id, audit: audit(.commandCancelled, .device(deviceID), "\(command.id): loss report withdrawn")
-                ) { try $0.cancel(by: nil, at: now) }
-                withdrawn.append(command.id)
+                do {
+                    _ = try await store.updateCommand(
+                        id: command.id, audit: audit(.commandCancelled, .device(deviceID), "\(command.id): loss report withdrawn")
+                    ) { try $0.cancel(by: nil, at: now) }
+                    withdrawn.append(command.id)
+                } catch is CommandTransitionError {
+                    // It ended meanwhile (answered, expired): nothing to withdraw.
+                }
             }
             guard let next = found.nextAfter else { return withdrawn }
             page = try PageRequest(limit: PageRequest.maximumLimit, after: next)

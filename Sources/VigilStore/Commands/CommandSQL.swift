@@ -10,9 +10,16 @@ enum CommandSQL {
     static let batchColumns = "id, kind, issued_by, reason, created_at, device_count, refused_count, idempotency_key"
 
     /// The states in which a command waits for its device (``CommandState/waiting``), as SQL.
-    static let waitingStates = "('queued', 'delivered', 'not_now')"
-    /// The kinds the wipe guard-rail counts, as SQL.
-    static let wipeKinds = "('full_wipe', 'selective_wipe')"
+    static let waitingStates = sqlList(CommandState.allCases.filter(CommandState.waiting.contains).map(\.rawValue))
+    /// The kinds the wipe guard-rail counts (``CommandKind/isWipe``), as SQL.
+    static let wipeKinds = sqlList(CommandKind.allCases.filter(\.isWipe).map(\.rawValue))
+
+    /// `('a', 'b')` of raw values that need no escaping (enumerations' own names).
+    static func sqlList(_ values: [String]) -> String { "(" + values.map { "'\($0)'" }.joined(separator: ", ") + ")" }
+
+    /// PostgreSQL's lock for rows a delivery or an expiry takes: rows another transaction holds
+    /// are skipped, not waited for (that transaction is handing them out or ending them).
+    static let skipLocked = " FOR UPDATE SKIP LOCKED"
 
     /// Rows per insert statement: 21 values each, well under both backends' limits on parameters.
     static let rowsPerInsert = 500
@@ -85,7 +92,7 @@ enum CommandSQL {
             SELECT \(columns) FROM commands
             WHERE device_id IN (\(PlaceSQL.placeholders(devices.count))) AND state IN \(waitingStates)
                 AND available_at <= ? AND expires_at > ?
-            ORDER BY device_id, priority_rank DESC, created_at, id\(forUpdate ? DeviceSQL.lock : "")
+            ORDER BY device_id, priority_rank DESC, created_at, id\(forUpdate ? skipLocked : "")
             """, devices.map { .identifier($0) } + [.date(now), .date(now)])
     }
 
@@ -102,7 +109,7 @@ enum CommandSQL {
     static func expiring(at now: Date, limit: Int, forUpdate: Bool) -> SQLStatement {
         SQLStatement(
             "SELECT \(columns) FROM commands WHERE ended_at IS NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?"
-                + (forUpdate ? DeviceSQL.lock : ""), [.date(now), .integer(Int64(limit))])
+                + (forUpdate ? skipLocked : ""), [.date(now), .integer(Int64(limit))])
     }
 
     static func devicesWithCommandsAvailable(after: Date, through: Date, limit: Int) -> SQLStatement {

@@ -30,6 +30,9 @@ public protocol CommandStore: Sendable {
     /// The command with this identifier.
     func command(id: CommandID) async throws -> DeviceCommand?
 
+    /// The command of a device that holds an idempotency key.
+    func command(deviceID: DeviceID, idempotencyKey: String) async throws -> DeviceCommand?
+
     /// Commands matching `filter`, newest first.
     func commands(_ filter: CommandFilter, _ page: PageRequest) async throws -> Page<DeviceCommand>
 

@@ -44,6 +44,10 @@ extension PostgresStore {
         try await read(CommandSQL.command(id: id, forUpdate: false), DeviceCommand.init(stored:)).first
     }
 
+    public func command(deviceID: DeviceID, idempotencyKey: String) async throws -> DeviceCommand? {
+        try await read(CommandSQL.command(deviceID: deviceID, idempotencyKey: idempotencyKey), DeviceCommand.init(stored:)).first
+    }
+
     public func commands(_ filter: CommandFilter, _ page: PageRequest) async throws -> Page<DeviceCommand> {
         let commands = try await read(CommandSQL.commands(filter, page), DeviceCommand.init(stored:))
         return Page(fetched: commands, request: page) { $0.id.rawValue }
@@ -82,8 +86,10 @@ extension PostgresStore {
         guard !outcomes.isEmpty else { return [] }
         return try await transaction { connection in
             var events: [AuditEventDraft] = []
-            var results: [Result<DeviceCommand, CommandOutcomeRefusal>] = []
-            for (deviceID, outcome) in outcomes {
+            var results = [Result<DeviceCommand, CommandOutcomeRefusal>](repeating: .failure(.unknownCommand), count: outcomes.count)
+            // Rows locked in one order (the commands' identifiers) by every transaction: no deadlock.
+            for index in outcomes.indices.sorted(by: { outcomes[$0].outcome.commandID < outcomes[$1].outcome.commandID }) {
+                let (deviceID, outcome) = outcomes[index]
                 let stored = try await connection.run(
                     CommandSQL.command(id: CommandID(rawValue: outcome.commandID), forUpdate: true), logger: logger,
                     DeviceCommand.init(stored:)
@@ -93,7 +99,7 @@ extension PostgresStore {
                     try await connection.run(CommandSQL.update(command), logger: logger)
                     if let event = audit(command) { events.append(event) }
                 }
-                results.append(result)
+                results[index] = result
             }
             if !events.isEmpty { try await append(events, on: connection) }
             return results

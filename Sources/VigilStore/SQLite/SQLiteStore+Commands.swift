@@ -41,6 +41,11 @@ extension SQLiteStore {
         try await pool.read { db in try db.run(CommandSQL.command(id: id, forUpdate: false), DeviceCommand.init(stored:)).first }
     }
 
+    public func command(deviceID: DeviceID, idempotencyKey: String) async throws -> DeviceCommand? {
+        let statement = CommandSQL.command(deviceID: deviceID, idempotencyKey: idempotencyKey)
+        return try await pool.read { db in try db.run(statement, DeviceCommand.init(stored:)).first }
+    }
+
     public func commands(_ filter: CommandFilter, _ page: PageRequest) async throws -> Page<DeviceCommand> {
         let commands = try await pool.read { db in try db.run(CommandSQL.commands(filter, page), DeviceCommand.init(stored:)) }
         return Page(fetched: commands, request: page) { $0.id.rawValue }

@@ -41,7 +41,7 @@ struct BenchCommands: AsyncParsableCommand {
         guard queueDevices == 0 || (1_000...1_000_000).contains(queueDevices) else {
             throw ValidationError("--queue-devices must be 0, or 1000 to 1000000")
         }
-        guard (0...10_000).contains(online), online <= max(queueDevices, 0) else {
+        guard (0...10_000).contains(online), queueDevices == 0 || online <= queueDevices else {
             throw ValidationError("--online must be 0 to 10000, and at most --queue-devices")
         }
     }
