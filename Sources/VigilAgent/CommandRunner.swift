@@ -14,6 +14,10 @@ public actor CommandRunner {
         case connected
         case disconnected(any Error, retryIn: TimeInterval)
         case accessChanged(AccessStatus)
+        /// Nobody used the device for the policy's inactivity timeout: the screen was locked.
+        case lockedForInactivity
+        /// The device was reported left behind; the server's answer.
+        case leftBehind(LeftBehindAnswer)
         case stopped
     }
 
@@ -115,6 +119,36 @@ public actor CommandRunner {
             do { try await sleep(delay) } catch { break }
         }
         onEvent(.stopped)
+    }
+
+    /// Enforces automatic logoff and reports the device left behind, from what `source` tells
+    /// every `interval` seconds, until the task is cancelled or the device stops (``PresenceWatch``).
+    /// - Parameters:
+    ///   - inactivityLockSeconds: The policy's `maximumScreenLockSeconds`, if any.
+    ///   - leftBehindAfterMinutes: The provisioning's `leftBehindAfterMinutes`, if any.
+    public func watchPresence(
+        _ source: any PresenceSource, inactivityLockSeconds: Int?, leftBehindAfterMinutes: Int?, every interval: TimeInterval = 10,
+        sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(for: .seconds($0)) },
+        onEvent: @escaping @Sendable (Event) -> Void = { _ in }
+    ) async {
+        var watch = PresenceWatch(now: .distantPast)
+        while !Task.isCancelled, !hasStopped {
+            let sample = await source.sample()
+            watch.interacted(at: sample.lastInteraction)
+            if let moved = sample.lastMovement { watch.moved(at: moved) }
+            for action in watch.due(at: Date(), inactivityLockSeconds: inactivityLockSeconds, leftBehindAfterMinutes: leftBehindAfterMinutes) {
+                switch action {
+                case .lockForInactivity:
+                    state.locked = true
+                    try? save(state)
+                    onEvent(.lockedForInactivity)
+                case .reportLeftBehind(let stationarySince, let lastInteractionAt):
+                    let report = LeftBehindReport(stationarySince: stationarySince, lastInteractionAt: lastInteractionAt)
+                    if let answer = try? await client.reportLeftBehind(report) { onEvent(.leftBehind(answer)) }
+                }
+            }
+            do { try await sleep(interval) } catch { return }
+        }
     }
 
     private func receive(

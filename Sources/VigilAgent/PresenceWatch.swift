@@ -1,5 +1,25 @@
 import Foundation
 
+/// What tells the agent whether its device is used and whether it moves: the platform's idle
+/// time and motion sensor on a phone; a simulated device's schedule in the simulator.
+public protocol PresenceSource: Sendable {
+    /// The latest facts.
+    func sample() async -> PresenceSample
+}
+
+/// When somebody last used the device, and when it last moved (`nil` without a motion sensor:
+/// the device then counts as still since its last use).
+public struct PresenceSample: Sendable, Equatable {
+    public var lastInteraction: Date
+    public var lastMovement: Date?
+
+    /// Describes a sample.
+    public init(lastInteraction: Date, lastMovement: Date?) {
+        self.lastInteraction = lastInteraction
+        self.lastMovement = lastMovement
+    }
+}
+
 /// Watches whether anybody uses the device and whether it moves, and says when to lock the screen
 /// (automatic logoff after the policy's inactivity timeout) and when to report the device left
 /// behind (still and untouched for the provisioning's `leftBehindAfterMinutes`): once per spell

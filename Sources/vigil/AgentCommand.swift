@@ -179,7 +179,7 @@ struct AgentCommand: AsyncParsableCommand {
                     case .disconnected(let error, let delay):
                         Self.printError("push channel closed: \(Self.reason(error)); reconnecting in \(Self.duration(delay))")
                     case .accessChanged(let access): print("\(RFC3339.format(Date())) access \(access.state.rawValue)")
-                    case .stopped: break
+                    case .stopped, .lockedForInactivity, .leftBehind: break
                     }
                 })
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilAgent
 import VigilCore
 import VigilStore
 import VigilTestSupport
@@ -66,4 +67,54 @@ import VigilTestSupport
             #expect(history.contains("device.left_behind"))
         }
     }
+}
+
+/// The SDK's presence watch against the real server: a device nobody touched for twenty minutes,
+/// on shift, locks its screen and is reported left behind, which locks it from the server too.
+@Suite struct PresenceWatchEndToEndTests {
+    struct Untouched: PresenceSource {
+        let since: Date
+        func sample() async -> PresenceSample { PresenceSample(lastInteraction: since, lastMovement: since) }
+    }
+
+    @Test func anUntouchedDeviceOnShiftLocksAndIsReportedLeftBehind() async throws {
+        try await TestServer.run(setup: .live) { server in
+            let port = try #require(server.client.port)
+            let clinician = server.cast.person(.clinician)
+            let code = try await TestDevice.invite(server, for: clinician)
+            let (client, _) = try await AgentClient.enroll(
+                serverURL: try #require(URL(string: "http://127.0.0.1:\(port)")), code: code,
+                facts: DeviceFacts(platform: .android, model: "Pixel 8", osVersion: "15"), store: MemoryIdentityStore(),
+                transport: URLSessionTransport())
+            try await LeftBehindTests.startShift(server, for: clinician)
+            let provisioning = try await client.provisioning()
+            #expect(provisioning.leftBehindAfterMinutes == 15)
+            let runner = CommandRunner(client: client, state: ManagedState(), locationSource: nil, canPlaySound: false)
+            let events = EventLog()
+            let watching = Task {
+                await runner.watchPresence(
+                    Untouched(since: Date().addingTimeInterval(-20 * 60)), inactivityLockSeconds: 120,
+                    leftBehindAfterMinutes: provisioning.leftBehindAfterMinutes, every: 0.05,
+                    onEvent: { event in events.append(event) })
+            }
+            for _ in 0..<100 where events.all.count < 2 { try await Task.sleep(for: .milliseconds(50)) }
+            watching.cancel()
+            let seen = events.all
+            #expect(seen.contains { if case .lockedForInactivity = $0 { true } else { false } })
+            let answer = seen.compactMap { event -> LeftBehindAnswer? in
+                if case .leftBehind(let answer) = event { answer } else { nil }
+            }
+            #expect(answer.map(\.response) == [.lock], "reported once, and the server locked it")
+            #expect(await runner.state.locked)
+        }
+    }
+}
+
+/// Events recorded from any thread.
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [CommandRunner.Event] = []
+
+    func append(_ event: CommandRunner.Event) { lock.withLock { events.append(event) } }
+    var all: [CommandRunner.Event] { lock.withLock { events } }
 }
