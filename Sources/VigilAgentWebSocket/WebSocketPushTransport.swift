@@ -13,6 +13,9 @@ public struct WebSocketPushTransport: PushTransport {
     /// The largest server message accepted.
     public static let maximumMessageSize = 256 * 1_024
 
+    /// How often the agent pings the server on an idle connection.
+    public static let pingInterval = Duration.seconds(30)
+
     /// A transport that logs to `logger`.
     public init(logger: Logger = Logger(label: "vigil.agent.push")) { self.logger = logger }
 
@@ -23,7 +26,9 @@ public struct WebSocketPushTransport: PushTransport {
         for (name, value) in upgrade.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
-        let configuration = WebSocketClientConfiguration(maxFrameSize: Self.maximumMessageSize, additionalHeaders: headers)
+        // Pings find a connection that died without a close (a network change), so that the runner reconnects.
+        let configuration = WebSocketClientConfiguration(
+            maxFrameSize: Self.maximumMessageSize, additionalHeaders: headers, autoPing: .enabled(timePeriod: Self.pingInterval))
         let decoder = VigilJSON.makeDecoder()
         _ = try await WebSocketClient.connect(url: upgrade.url.absoluteString, configuration: configuration, logger: logger) {
             inbound, outbound, _ in

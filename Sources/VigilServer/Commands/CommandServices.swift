@@ -174,13 +174,18 @@ public final class CommandServices: Sendable {
     /// connected agent at once.
     func accessChanged(_ changes: [AccessChange]) async {
         for change in changes {
-            hub.send(PushMessage(type: .access, access: change.status, serverTime: change.at), to: change.deviceID)
             let kind: CommandKind = change.status.state == .allowed ? .restorePHI : .blockPHI
             let draft = CommandDraft(
                 kind: kind, reason: "access \(change.status.state.rawValue): " + change.status.reasons.joined(separator: "; "),
                 idempotencyKey: "access-\(change.revision)")
             do {
-                guard let device = try await store.device(id: change.deviceID), device.retirement == nil else { continue }
+                // Two evaluations may publish at once: act only on the decision recorded now.
+                guard let subject = try await store.evaluationSubject(deviceID: change.deviceID, at: change.at),
+                    subject.device.retirement == nil,
+                    subject.recorded?.decision.allowed == (change.status.state == .allowed)
+                else { continue }
+                hub.send(PushMessage(type: .access, access: change.status, serverTime: change.at), to: change.deviceID)
+                let device = subject.device
                 // Restore only what a block took away: a device that was never blocked gets no restore.
                 if kind == .restorePHI, try await lastAccessCommand(of: device.id)?.kind != .blockPHI { continue }
                 _ = try await issue(
