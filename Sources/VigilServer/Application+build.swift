@@ -45,6 +45,7 @@ public func buildApplication(
                 places: compliance.places, evaluator: compliance.evaluator, store: store,
                 interval: .seconds(configuration.placeSweepSeconds), logger: logger),
             CommandSweep(commands: commands, interval: .seconds(configuration.commandSweepSeconds), logger: logger),
+            CommandNoticeListener(commands: commands, logger: logger),
         ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port

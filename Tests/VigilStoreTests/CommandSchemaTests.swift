@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VigilCore
 
@@ -11,5 +12,18 @@ import VigilCore
         #expect(CommandSQL.wipeKinds == "('full_wipe', 'selective_wipe', 'retire')")
         #expect(statements.contains("WHERE kind IN \(CommandSQL.wipeKinds)"))
         #expect(statements.contains("WHERE state IN \(CommandSQL.waitingStates)"))
+    }
+}
+
+/// Command notices fit PostgreSQL's payloads and read back.
+@Suite struct CommandNoticeTests {
+    @Test func manyDevicesTakeSeveralPayloadsAndABatchIsAStar() {
+        let devices = (0..<1_000).map { _ in DeviceID.generate(at: Date()) }
+        let payloads = CommandNotice.payloads(for: devices)
+        #expect(payloads.count > 1 && payloads.allSatisfy { $0.utf8.count <= CommandNotice.maximumPayload })
+        #expect(payloads.flatMap { CommandNotice.devices(in: $0) ?? [] } == devices)
+        #expect(CommandNotice.payloads(for: nil) == ["*"] && CommandNotice.devices(in: "*") == nil)
+        #expect(CommandNotice.payloads(for: []).isEmpty)
+        #expect(CommandNotice.devices(in: "not an id") == [])
     }
 }

@@ -15,7 +15,10 @@ extension PostgresStore {
                 try await require(CommandSQL.deviceExists(deviceID), field: "deviceID", id: deviceID.rawValue, on: connection)
             }
             let results = try await queue(commands, guardRail: guardRail, at: now, on: connection)
-            if results.contains(where: \.created) { try await append(audit(results), on: connection) }
+            if results.contains(where: \.created) {
+                try await append(audit(results), on: connection)
+                try await notify(Array(Set(results.filter(\.created).map(\.command.deviceID))), on: connection)
+            }
             return results
         }
     }
@@ -32,6 +35,7 @@ extension PostgresStore {
             try await connection.run(CommandSQL.insertBatch(batch), logger: logger)
             _ = try await queue(commands, guardRail: guardRail, at: now, on: connection)
             try await append(audit, on: connection)
+            try await notify(nil, on: connection)
             return (try await self.batch(CommandSQL.batch(id: batch.id), on: connection) ?? batch, true)
         }
     }
@@ -118,6 +122,8 @@ extension PostgresStore {
             try change(&command)
             try await connection.run(CommandSQL.update(command), logger: logger)
             try await append(audit, on: connection)
+            // An approved wipe may go out now, from whichever replica holds the device.
+            if command.isDeliverable(at: Date()) { try await notify([command.deviceID], on: connection) }
             return command
         }
     }
@@ -138,6 +144,30 @@ extension PostgresStore {
     public func devicesWithCommandsAvailable(after: Date, through: Date, limit: Int) async throws -> [DeviceID] {
         try await read(CommandSQL.devicesWithCommandsAvailable(after: after, through: through, limit: limit)) {
             try $0.identifier(0)
+        }
+    }
+
+    /// `LISTEN` on this schema's channel on a connection of its own, for as long as the task runs.
+    public func listenForCommandNotices(_ receive: @escaping @Sendable ([DeviceID]?) async -> Void) async throws {
+        let channel = commandChannel
+        try await client.withConnection { connection in
+            try await connection.listen(on: channel) { notices in
+                for try await notice in notices { await receive(CommandNotice.devices(in: notice.payload)) }
+            }
+        }
+        // The notices ended without an error (the connection closed): an error, so that the caller listens again.
+        try Task.checkCancellation()
+        throw StoreError.timedOut
+    }
+
+    /// The channel of this store's schema: tests share one database, each in a schema of its own.
+    var commandChannel: String { "vigil_commands" + (schema.map { "_" + $0 } ?? "") }
+
+    /// Tells the other replicas, when the transaction commits, that these devices have commands
+    /// waiting; `nil` for "maybe any" (a batch, whose devices would not fit a notice).
+    func notify(_ devices: [DeviceID]?, on connection: PostgresConnection) async throws {
+        for payload in CommandNotice.payloads(for: devices) {
+            try await connection.run(SQLStatement("SELECT pg_notify(?, ?)", [.text(commandChannel), .text(payload)]), logger: logger)
         }
     }
 

@@ -12,7 +12,8 @@ import VigilCore
 public final class PostgresStore: VigilStore {
     let client: PostgresClient
     let logger: Logger
-    let schema: String?
+    /// The schema the store's tables live in; `nil` for the search path's.
+    public let schema: String?
     public let summary: String
 
     /// The advisory lock keys that serialize writes and migrations.

@@ -129,6 +129,9 @@ extension SQLiteStore {
         }
     }
 
+    /// One process uses a SQLite file: what it queues, it pushes itself.
+    public func listenForCommandNotices(_ receive: @escaping @Sendable ([DeviceID]?) async -> Void) async throws {}
+
     // MARK: Shared steps
 
     /// Queues commands inside the caller's transaction: the idempotency keys looked up, the
