@@ -51,6 +51,20 @@ import VigilTestSupport
             let sound = try CommandFlowTests.command(issued)
             let ended = try await PushChannelTests.ended(server, sound.id.rawValue)
             #expect(ended.state == .acknowledged && ended.result == "sound played")
+
+            // Evaluated on the second replica, reported lost on the first: the agent hears of the
+            // access change and gets its lost mode and PHI block, all through the notices.
+            #expect(try await client.checkIn(TestDevice.posture).access.state == .allowed)
+            let lost = try await server.send(
+                .post, "/api/v1/devices/\(client.deviceID)/loss", as: .admin, body: #"{"status":"lost","reason":"left in a taxi"}"#)
+            #expect(lost.status == .ok, "\(lost.text)")
+            for _ in 0..<100 where !events.all.contains(where: { if case .accessChanged = $0 { true } else { false } }) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(events.all.contains { if case .accessChanged(let access) = $0 { access.state == .denied } else { false } })
+            for _ in 0..<100 where await !runner.state.phiBlocked { try await Task.sleep(for: .milliseconds(50)) }
+            let state = await runner.state
+            #expect(state.phiBlocked && state.lostMode != nil)
         }
     }
 }

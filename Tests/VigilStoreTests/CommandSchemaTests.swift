@@ -25,5 +25,9 @@ import VigilCore
         #expect(CommandNotice.payloads(for: nil) == ["*"] && CommandNotice.devices(in: "*") == nil)
         #expect(CommandNotice.payloads(for: []).isEmpty)
         #expect(CommandNotice.devices(in: "not an id") == [])
+        let device = DeviceID.generate(at: Date())
+        let access = AccessStatus(state: .denied, reasons: ["the device is reported lost"])
+        #expect(CommandNotice.notice(in: CommandNotice.payload(access: access, of: device, origin: "r1")) == .access(device, access, origin: "r1"))
+        #expect(CommandNotice.notice(in: "access {not json") == nil)
     }
 }

@@ -5,9 +5,9 @@ import VigilCore
 import VigilStore
 
 /// Pushes the commands other replicas queue to the devices connected here: it listens for the
-/// store's command notices (PostgreSQL `LISTEN`, `docs/commands.md`, "Several replicas on one
+/// store's notices (PostgreSQL `LISTEN`, `docs/commands.md`, "Several replicas on one
 /// PostgreSQL") and hands the devices they name, or every device connected here for a batch, to
-/// ``CommandServices/push(to:at:)``. A notice of this replica's own commands pushes again, which is
+/// ``CommandServices/push(to:at:)``; another replica's access changes go to the device's agent. A notice of this replica's own commands pushes again, which is
 /// harmless: a command is handed out once. On SQLite there are no notices and it only waits.
 struct CommandNoticeListener: Service {
     let commands: CommandServices
@@ -20,8 +20,13 @@ struct CommandNoticeListener: Service {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown {
-                    try await commands.store.listenForCommandNotices { devices in
-                        await commands.push(to: devices ?? commands.hub.connected())
+                    try await commands.store.listenForReplicaNotices { notice in
+                        switch notice {
+                        case .commands(let devices): await commands.push(to: devices ?? commands.hub.connected())
+                        case .access(let deviceID, let access, let origin) where origin != commands.replicaID:
+                            commands.hub.send(PushMessage(type: .access, access: access, serverTime: Date()), to: deviceID)
+                        case .access: break
+                        }
                     }
                 }
                 // A store without notices returns at once: nothing to listen for, wait for the end.

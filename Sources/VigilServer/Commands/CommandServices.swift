@@ -15,6 +15,8 @@ public final class CommandServices: Sendable {
     let hub: PushHub
     let guardRail: WipeGuardRail
     let stolenWipeDelay: TimeInterval
+    /// This process, in the notices it sends other replicas: its own come back and are skipped.
+    let replicaID = UUID().uuidString
     private let policies: PolicyRegistry
     private let outcomes: GroupCommit<ReportedOutcome, Result<DeviceCommand, CommandOutcomeRefusal>>
     let logger: Logger
@@ -185,6 +187,7 @@ public final class CommandServices: Sendable {
                     subject.recorded?.decision.allowed == (change.status.state == .allowed)
                 else { continue }
                 hub.send(PushMessage(type: .access, access: change.status, serverTime: change.at), to: change.deviceID)
+                try await store.announceAccess(change.status, of: change.deviceID, origin: replicaID)
                 let device = subject.device
                 // Restore only what a block took away: a device that was never blocked gets no restore.
                 if kind == .restorePHI, try await lastAccessCommand(of: device.id)?.kind != .blockPHI { continue }

@@ -66,12 +66,15 @@ public protocol CommandStore: Sendable {
         at now: Date, limit: Int, audit: @escaping @Sendable (DeviceCommand) -> AuditEventDraft
     ) async throws -> [DeviceCommand]
 
-    /// Hands `receive` the notices of commands queued by any process sharing the database, until
-    /// the task is cancelled (`docs/commands.md`, "Several replicas on one PostgreSQL"): each
-    /// notice names the devices that have commands waiting, or is `nil` for "maybe any" (a batch).
-    /// A store only one process uses (SQLite) has no notices: it returns at once.
+    /// Hands `receive` the notices of any process sharing the database (commands queued, access
+    /// changed), until the task is cancelled (`docs/commands.md`, "Several replicas on one
+    /// PostgreSQL"). A store only one process uses (SQLite) has no notices: it returns at once.
     /// - Throws: When the listening connection fails; listen again.
-    func listenForCommandNotices(_ receive: @escaping @Sendable ([DeviceID]?) async -> Void) async throws
+    func listenForReplicaNotices(_ receive: @escaping @Sendable (ReplicaNotice) async -> Void) async throws
+
+    /// Tells the other processes sharing the database that a device's access changed, as the
+    /// replica `origin` evaluated it; nothing for a store only one process uses.
+    func announceAccess(_ access: AccessStatus, of deviceID: DeviceID, origin: String) async throws
 
     /// The devices with a waiting command that became available after `after` and by `through`
     /// (a put-off command whose delay ran out, a scheduled wipe, a redelivery), for the push channel.

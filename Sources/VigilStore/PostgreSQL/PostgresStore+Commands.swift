@@ -148,16 +148,24 @@ extension PostgresStore {
     }
 
     /// `LISTEN` on this schema's channel on a connection of its own, for as long as the task runs.
-    public func listenForCommandNotices(_ receive: @escaping @Sendable ([DeviceID]?) async -> Void) async throws {
+    public func listenForReplicaNotices(_ receive: @escaping @Sendable (ReplicaNotice) async -> Void) async throws {
         let channel = commandChannel
         try await client.withConnection { connection in
             try await connection.listen(on: channel) { notices in
-                for try await notice in notices { await receive(CommandNotice.devices(in: notice.payload)) }
+                for try await notice in notices {
+                    if let read = CommandNotice.notice(in: notice.payload) { await receive(read) }
+                }
             }
         }
         // The notices ended without an error (the connection closed): an error, so that the caller listens again.
         try Task.checkCancellation()
         throw StoreError.timedOut
+    }
+
+    public func announceAccess(_ access: AccessStatus, of deviceID: DeviceID, origin: String) async throws {
+        let payload = CommandNotice.payload(access: access, of: deviceID, origin: origin)
+        guard payload.utf8.count <= CommandNotice.maximumPayload else { return }  // reasons too long to carry: the command still travels
+        _ = try await read(SQLStatement("SELECT pg_notify(?, ?)", [.text(commandChannel), .text(payload)])) { _ in true }
     }
 
     /// The channel of this store's schema: tests share one database, each in a schema of its own.

@@ -130,7 +130,9 @@ extension SQLiteStore {
     }
 
     /// One process uses a SQLite file: what it queues, it pushes itself.
-    public func listenForCommandNotices(_ receive: @escaping @Sendable ([DeviceID]?) async -> Void) async throws {}
+    public func listenForReplicaNotices(_ receive: @escaping @Sendable (ReplicaNotice) async -> Void) async throws {}
+
+    public func announceAccess(_ access: AccessStatus, of deviceID: DeviceID, origin: String) async throws {}
 
     // MARK: Shared steps
 
