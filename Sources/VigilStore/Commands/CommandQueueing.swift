@@ -50,11 +50,19 @@ enum CommandQueueing {
         }
     }
 
-    /// The commands to hand out from the waiting ones read in queue order per device: at most
-    /// `limit` per device, each as it is once delivered.
-    static func deliveries(
-        from waiting: [DeviceCommand], at now: Date, limit: Int
-    ) -> [DeviceID: [DeviceCommand]] {
+    /// The devices of a delivery in slices of ``devicesPerDelivery``: a statement each.
+    static func slices(_ devices: [DeviceID]) -> [[DeviceID]] {
+        stride(from: 0, to: devices.count, by: devicesPerDelivery).map {
+            Array(devices[$0..<min($0 + devicesPerDelivery, devices.count)])
+        }
+    }
+
+    /// What to hand out of the waiting commands read in queue order per device (at most `limit`
+    /// per device, each as it is once delivered), with the statement that marks them delivered
+    /// (`nil` when there are none).
+    static func handOut(
+        _ waiting: [DeviceCommand], at now: Date, limit: Int
+    ) -> (byDevice: [DeviceID: [DeviceCommand]], mark: SQLStatement?) {
         var byDevice: [DeviceID: [DeviceCommand]] = [:]
         for command in waiting {
             let taken = byDevice[command.deviceID, default: []]
@@ -63,7 +71,8 @@ enum CommandQueueing {
             guard (try? delivered.deliver(at: now)) != nil else { continue }
             byDevice[command.deviceID] = taken + [delivered]
         }
-        return byDevice
+        let ids = byDevice.values.flatMap { $0.map(\.id) }
+        return (byDevice, ids.isEmpty ? nil : CommandSQL.markDelivered(ids, at: now, redeliveryDelay: DeviceCommand.redeliveryDelay))
     }
 
     /// A device's outcome applied to the command it names, if that command is the device's.

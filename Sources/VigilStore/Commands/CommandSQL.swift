@@ -96,6 +96,17 @@ enum CommandSQL {
             """, devices.map { .identifier($0) } + [.date(now), .date(now)])
     }
 
+    /// Whether any of these devices has a command that may be delivered now: a read, so that a
+    /// check-in with nothing waiting (nearly every one) opens no write transaction.
+    static func anyDeliverable(to devices: [DeviceID], at now: Date) -> SQLStatement {
+        SQLStatement(
+            """
+            SELECT 1 FROM commands
+            WHERE device_id IN (\(PlaceSQL.placeholders(devices.count))) AND state IN \(waitingStates)
+                AND available_at <= ? AND expires_at > ? LIMIT 1
+            """, devices.map { .identifier($0) } + [.date(now), .date(now)])
+    }
+
     /// Marks commands delivered at `now`, to be offered again after `redeliveryDelay`.
     static func markDelivered(_ ids: [CommandID], at now: Date, redeliveryDelay: TimeInterval) -> SQLStatement {
         SQLStatement(

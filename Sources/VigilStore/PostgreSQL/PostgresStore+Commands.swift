@@ -61,22 +61,23 @@ extension PostgresStore {
         try await client.withConnection { connection in try await self.batch(CommandSQL.batch(id: id), on: connection) }
     }
 
-    /// Without the audit trail's lock: a delivery appends no event, and the rows it hands out are
-    /// locked, so that two replicas never hand out one command at once.
+    /// Reads first; then, without the audit trail's lock (a delivery appends no event), hands
+    /// out the slices that have something, taking their rows so that two replicas never hand
+    /// out one command.
     public func deliverCommands(to devices: [DeviceID], at now: Date, limit: Int) async throws -> [DeviceID: [DeviceCommand]] {
-        guard !devices.isEmpty else { return [:] }
-        return try await transaction(lockingAuditTrail: false) { connection in
+        var due: [[DeviceID]] = []
+        for slice in CommandQueueing.slices(devices)
+        where try await !read(CommandSQL.anyDeliverable(to: slice, at: now), { _ in true }).isEmpty {
+            due.append(slice)
+        }
+        guard !due.isEmpty else { return [:] }
+        return try await transaction(lockingAuditTrail: false) { [due] connection in
             var delivered: [DeviceID: [DeviceCommand]] = [:]
-            for start in stride(from: 0, to: devices.count, by: CommandQueueing.devicesPerDelivery) {
-                let chunk = Array(devices[start..<min(start + CommandQueueing.devicesPerDelivery, devices.count)])
+            for slice in due {
                 let waiting = try await connection.run(
-                    CommandSQL.deliverable(to: chunk, at: now, forUpdate: true), logger: logger, DeviceCommand.init(stored:))
-                let handedOut = CommandQueueing.deliveries(from: waiting, at: now, limit: limit)
-                let ids = handedOut.values.flatMap { $0.map(\.id) }
-                if !ids.isEmpty {
-                    try await connection.run(
-                        CommandSQL.markDelivered(ids, at: now, redeliveryDelay: DeviceCommand.redeliveryDelay), logger: logger)
-                }
+                    CommandSQL.deliverable(to: slice, at: now, forUpdate: true), logger: logger, DeviceCommand.init(stored:))
+                let (handedOut, mark) = CommandQueueing.handOut(waiting, at: now, limit: limit)
+                if let mark { try await connection.run(mark, logger: logger) }
                 delivered.merge(handedOut) { first, _ in first }
             }
             return delivered

@@ -55,18 +55,20 @@ extension SQLiteStore {
         try await pool.read { db in try Self.batch(CommandSQL.batch(id: id), in: db) }
     }
 
+    /// Reads first; writes only the slices that have something to hand out.
     public func deliverCommands(to devices: [DeviceID], at now: Date, limit: Int) async throws -> [DeviceID: [DeviceCommand]] {
-        guard !devices.isEmpty else { return [:] }
-        return try await write { db in
+        var due: [[DeviceID]] = []
+        for slice in CommandQueueing.slices(devices) {
+            let found = try await pool.read { db in try db.run(CommandSQL.anyDeliverable(to: slice, at: now)) { _ in true } }
+            if !found.isEmpty { due.append(slice) }
+        }
+        guard !due.isEmpty else { return [:] }
+        return try await write { [due] db in
             var delivered: [DeviceID: [DeviceCommand]] = [:]
-            for start in stride(from: 0, to: devices.count, by: CommandQueueing.devicesPerDelivery) {
-                let chunk = Array(devices[start..<min(start + CommandQueueing.devicesPerDelivery, devices.count)])
-                let waiting = try db.run(CommandSQL.deliverable(to: chunk, at: now, forUpdate: false), DeviceCommand.init(stored:))
-                let handedOut = CommandQueueing.deliveries(from: waiting, at: now, limit: limit)
-                let ids = handedOut.values.flatMap { $0.map(\.id) }
-                if !ids.isEmpty {
-                    try db.run(CommandSQL.markDelivered(ids, at: now, redeliveryDelay: DeviceCommand.redeliveryDelay))
-                }
+            for slice in due {
+                let waiting = try db.run(CommandSQL.deliverable(to: slice, at: now, forUpdate: false), DeviceCommand.init(stored:))
+                let (handedOut, mark) = CommandQueueing.handOut(waiting, at: now, limit: limit)
+                if let mark { try db.run(mark) }
                 delivered.merge(handedOut) { first, _ in first }
             }
             return delivered
